@@ -1,0 +1,10 @@
+// Original file: proto/tessera/v1/gateway.proto
+
+
+export interface GetWorkerRequestWire {
+  'workerId'?: (string);
+}
+
+export interface GetWorkerRequest {
+  'workerId': (string);
+}

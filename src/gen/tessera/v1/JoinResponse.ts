@@ -1,0 +1,12 @@
+// Original file: proto/tessera/v1/agent.proto
+
+
+export interface JoinResponseWire {
+  'workerId'?: (string);
+  'workerSecret'?: (string);
+}
+
+export interface JoinResponse {
+  'workerId': (string);
+  'workerSecret': (string);
+}
