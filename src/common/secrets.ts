@@ -31,3 +31,6 @@ export function secretMatches(secret: string, storedHashHex: string): boolean {
   const stored = Buffer.from(storedHashHex, 'hex');
   return presented.length === stored.length && timingSafeEqual(presented, stored);
 }
+
+/** WORKER_ID_METADATA carries the worker id beside "authorization: Bearer <secret>" on Connect. */
+export const WORKER_ID_METADATA = 'tessera-worker-id';

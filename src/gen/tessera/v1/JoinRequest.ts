@@ -8,6 +8,7 @@ export interface JoinRequestWire {
   'region'?: (string);
   'labels'?: ({[key: string]: string});
   'hardware'?: (_tessera_v1_HardwareWire | null);
+  'agentVersion'?: (string);
 }
 
 export interface JoinRequest {
@@ -16,4 +17,5 @@ export interface JoinRequest {
   'region': (string);
   'labels': ({[key: string]: string});
   'hardware': (_tessera_v1_Hardware | null);
+  'agentVersion': (string);
 }

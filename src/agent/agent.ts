@@ -1,0 +1,224 @@
+/**
+ * agent: the worker-side process. It proves who it is (Join once, then its stored identity),
+ * keeps one Connect stream to the scheduler, beats on it, and reconnects by itself with
+ * exponential back-off and jitter whenever the scheduler or the network goes away.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { AgentServiceClient } from '../gen/tessera/v1/AgentService.js';
+import type { ConnectRequestWire } from '../gen/tessera/v1/ConnectRequest.js';
+import type { ConnectResponse } from '../gen/tessera/v1/ConnectResponse.js';
+import { Backoff, sleep } from '../common/backoff.js';
+import { CLIENT_OPTIONS, loadTesseraProto } from '../common/grpc.js';
+import type { Hardware } from '../common/hardware.js';
+import type { Logger } from '../common/logger.js';
+import { createRegistry, startMetricsServer, type MetricsServer } from '../common/metrics-server.js';
+import { WORKER_ID_METADATA } from '../common/secrets.js';
+import { hardwareToWire } from '../common/wire.js';
+import type { AgentConfig } from './config.js';
+import { discoverHardware } from './discovery/index.js';
+import { forgetIdentity, loadIdentity, saveIdentity, type WorkerIdentity } from './identity.js';
+import { AGENT_VERSION } from './version.js';
+
+/** ACK_TIMEOUT_BEATS: three unanswered beats mean the link is dead even if TCP has not noticed. */
+const ACK_TIMEOUT_BEATS = 3;
+
+/** AgentFatalError is thrown when retrying cannot help (a bad join token, no identity and no token). */
+export class AgentFatalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AgentFatalError';
+  }
+}
+
+/** ConnectionState is what the agent's log and /metrics say about the link. */
+export type ConnectionState = 'joining' | 'connecting' | 'connected' | 'disconnected' | 'stopped';
+
+/** Agent runs until `stop()` or a fatal error. */
+export class Agent {
+  state: ConnectionState = 'connecting';
+  identity: WorkerIdentity | undefined;
+  private readonly client: AgentServiceClient;
+  private readonly backoff: Backoff;
+  private readonly abort = new AbortController();
+  private currentCall: grpc.ClientDuplexStream<ConnectRequestWire, ConnectResponse> | undefined;
+  private readonly registry = createRegistry('agent');
+  private metricsServer: MetricsServer | undefined;
+  private readonly metrics = {
+    connected: new Gauge({ name: 'tessera_agent_connected', help: '1 while the Connect stream is up.', registers: [this.registry] }),
+    reconnects: new Counter({ name: 'tessera_agent_reconnects_total', help: 'Connect attempts after the first.', registers: [this.registry] }),
+    rtt: new Histogram({
+      name: 'tessera_agent_heartbeat_rtt_seconds',
+      help: 'Heartbeat round-trip time to the scheduler.',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    }),
+    gpus: new Gauge({ name: 'tessera_agent_gpus', help: 'GPUs this agent discovered.', registers: [this.registry] }),
+  };
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly logger: Logger,
+    private hardware?: Hardware,
+  ) {
+    const { proto } = loadTesseraProto();
+    this.client = new proto.AgentService(config.scheduler, grpc.credentials.createInsecure(), CLIENT_OPTIONS) as unknown as AgentServiceClient;
+    this.backoff = new Backoff({ initialMs: config.backoffInitialMs, maxMs: config.backoffMaxMs });
+  }
+
+  /** run joins if needed and keeps the agent connected until stop(). */
+  async run(): Promise<void> {
+    this.metricsServer = await startMetricsServer(this.registry, this.config.metricsListen, this.logger);
+    this.hardware ??= await discoverHardware({ nvidiaSmi: this.config.nvidiaSmi, logger: this.logger });
+    this.metrics.gpus.set(this.hardware.gpus.length);
+    this.logger.info(
+      { gpus: this.hardware.gpus.map((g) => g.name), cpu: this.hardware.cpu.model, source: this.hardware.discoverySource, metricsUrl: this.metricsServer.url },
+      'hardware discovered',
+    );
+    try {
+      while (!this.abort.signal.aborted) {
+        this.identity ??= await this.ensureIdentity();
+        if (this.abort.signal.aborted) break;
+        const reason = await this.connectOnce(this.identity);
+        if (this.abort.signal.aborted) break;
+        const delay = this.backoff.nextDelayMs();
+        this.metrics.reconnects.inc();
+        this.logger.warn({ reason, retryInMs: delay, attempt: this.backoff.attempts }, `disconnected from scheduler ${this.config.scheduler}: ${reason}; reconnecting`);
+        await sleep(delay, this.abort.signal);
+      }
+    } finally {
+      this.state = 'stopped';
+      await this.metricsServer.close();
+      this.client.close();
+    }
+  }
+
+  /** stop says goodbye (the worker goes offline at once) and ends run(). */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    const call = this.currentCall;
+    if (call) {
+      const closed = new Promise<void>((resolve) => call.once('status', () => resolve()));
+      call.end();
+      await Promise.race([closed, sleep(2_000)]);
+    }
+  }
+
+  private async ensureIdentity(): Promise<WorkerIdentity> {
+    const stored = await loadIdentity(this.config.stateDir);
+    if (stored) {
+      this.logger.info({ workerId: stored.workerId }, 'using stored worker identity');
+      return stored;
+    }
+    if (!this.config.joinToken) {
+      throw new AgentFatalError(`no worker identity in ${this.config.stateDir} and no join token: pass --join-token (from \`tessera join-token create\`)`);
+    }
+    this.state = 'joining';
+    for (;;) {
+      try {
+        const response = await this.join(this.config.joinToken);
+        const identity = { workerId: response.workerId, workerSecret: response.workerSecret, scheduler: this.config.scheduler, joinedAt: new Date().toISOString() };
+        await saveIdentity(this.config.stateDir, identity);
+        this.logger.info({ workerId: identity.workerId, stateDir: this.config.stateDir }, 'joined the fleet');
+        return identity;
+      } catch (err) {
+        const status = err as grpc.ServiceError;
+        if (status.code === grpc.status.UNAUTHENTICATED || status.code === grpc.status.INVALID_ARGUMENT) {
+          throw new AgentFatalError(`join refused by ${this.config.scheduler}: ${status.details}`);
+        }
+        const delay = this.backoff.nextDelayMs();
+        this.logger.warn({ code: status.code, retryInMs: delay }, `cannot reach scheduler ${this.config.scheduler} to join: ${status.details ?? status.message}`);
+        await sleep(delay, this.abort.signal);
+        if (this.abort.signal.aborted) throw new AgentFatalError('stopped while joining');
+      }
+    }
+  }
+
+  private join(token: string): Promise<{ workerId: string; workerSecret: string }> {
+    return new Promise((resolve, reject) => {
+      this.client.Join(
+        { joinToken: token, name: this.config.name, region: this.config.region, labels: this.config.labels, hardware: hardwareToWire(this.hardware!), agentVersion: AGENT_VERSION },
+        { deadline: Date.now() + 10_000 },
+        (err, response) => (err ? reject(err) : resolve(response!)),
+      );
+    });
+  }
+
+  /** connectOnce runs one Connect stream to its end and says why it ended. */
+  private connectOnce(identity: WorkerIdentity): Promise<string> {
+    this.state = 'connecting';
+    const metadata = new grpc.Metadata();
+    metadata.set(WORKER_ID_METADATA, identity.workerId);
+    metadata.set('authorization', `Bearer ${identity.workerSecret}`);
+    const call = this.client.Connect(metadata);
+    this.currentCall = call;
+    let beatTimer: NodeJS.Timeout | undefined;
+    let sequence = 0;
+    let lastAckAt = Date.now();
+    let lastRttUs = 0;
+    let abortReason: string | undefined;
+
+    return new Promise<string>((resolve) => {
+      let finished = false;
+      const finish = (reason: string): void => {
+        if (finished) return;
+        finished = true;
+        clearInterval(beatTimer);
+        if (this.state === 'connected') this.metrics.connected.set(0);
+        this.state = this.abort.signal.aborted ? 'stopped' : 'disconnected';
+        this.currentCall = undefined;
+        resolve(reason);
+      };
+      call.on('data', (message: ConnectResponse) => {
+        if (message.msg === 'welcome' && message.welcome) {
+          const interval = message.welcome.heartbeatIntervalMs;
+          this.state = 'connected';
+          this.metrics.connected.set(1);
+          this.backoff.reset();
+          lastAckAt = Date.now();
+          this.logger.info({ workerId: identity.workerId, scheduler: this.config.scheduler, schedulerId: message.welcome.schedulerId, heartbeatIntervalMs: interval }, 'connected to scheduler');
+          beatTimer = setInterval(() => {
+            if (Date.now() - lastAckAt > ACK_TIMEOUT_BEATS * interval) {
+              abortReason = `no heartbeat answer for ${Date.now() - lastAckAt} ms`;
+              call.cancel();
+              return;
+            }
+            call.write({ heartbeat: { sequence: ++sequence, sentUnixMs: Date.now(), lastRttUs } });
+          }, interval);
+        } else if (message.msg === 'heartbeatAck' && message.heartbeatAck) {
+          lastAckAt = Date.now();
+          const rttMs = Math.max(0, Date.now() - message.heartbeatAck.echoSentUnixMs);
+          lastRttUs = Math.min(rttMs * 1000, 0xffffffff);
+          this.metrics.rtt.observe(rttMs / 1000);
+        }
+      });
+      call.on('error', (err: grpc.ServiceError) => {
+        if (err.code === grpc.status.UNAUTHENTICATED) void this.onIdentityRejected(err.details);
+        finish(abortReason ?? `${grpc.status[err.code]}: ${err.details}`);
+      });
+      call.on('status', (status: grpc.StatusObject) => {
+        if (status.code === grpc.status.OK) finish('scheduler closed the stream');
+      });
+      call.write({
+        hello: {
+          workerId: identity.workerId,
+          hardware: hardwareToWire(this.hardware!),
+          agentVersion: AGENT_VERSION,
+          region: this.config.region,
+          labels: this.config.labels,
+        },
+      });
+    });
+  }
+
+  /** onIdentityRejected drops an identity the scheduler does not know, so the next round joins again if a token is at hand. */
+  private async onIdentityRejected(details: string): Promise<void> {
+    if (!this.config.joinToken) {
+      this.logger.error({ details }, 'the scheduler rejected this worker identity and there is no join token to join again; pass --join-token');
+      return;
+    }
+    this.logger.warn({ details }, 'the scheduler rejected this worker identity; joining again with the join token');
+    this.identity = undefined;
+    await forgetIdentity(this.config.stateDir);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * config: the agent's settings.
+ */
+import { hostname, homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { dialAddress, durationMs, labelMap, listenAddress, parseConfig } from '../common/config.js';
+import { labelsSchema, regionSchema, workerNameSchema } from '../common/worker.js';
+
+export const agentConfigSchema = z
+  .object({
+    /** The scheduler's AgentService address; the agent dials out, so the worker may sit behind NAT. */
+    scheduler: dialAddress,
+    /** One-time join token; needed only until the agent has an identity in stateDir. */
+    joinToken: z.string().max(512).optional(),
+    /** Where the worker identity is kept (identity.json, mode 0600). */
+    stateDir: z.string().min(1).default(join(homedir(), '.tessera', 'agent')),
+    name: workerNameSchema.default(hostname()),
+    region: regionSchema.default('local'),
+    labels: labelMap.pipe(labelsSchema).default({}),
+    /** The agent's own /metrics, on loopback by default: it is for the worker's owner. */
+    metricsListen: listenAddress.default('127.0.0.1:9472'),
+    /** First reconnect delay; doubles up to backoffMaxMs, with full jitter. */
+    backoffInitialMs: durationMs.default('500ms'),
+    backoffMaxMs: durationMs.default('15s'),
+    /** The nvidia-smi to run (a path, or looked up on PATH). */
+    nvidiaSmi: z.string().min(1).default('nvidia-smi'),
+  })
+  .refine((c) => c.backoffInitialMs <= c.backoffMaxMs, { message: 'expected backoff initial ≤ backoff max', path: ['backoffInitialMs'] });
+
+/** AgentConfig is the compiled configuration. */
+export type AgentConfig = z.output<typeof agentConfigSchema>;
+
+export const AGENT_SETTING_NAMES = {
+  scheduler: '--scheduler / TESSERA_SCHEDULER',
+  joinToken: '--join-token / TESSERA_JOIN_TOKEN',
+  stateDir: '--state-dir / TESSERA_AGENT_STATE_DIR',
+  name: '--name / TESSERA_WORKER_NAME',
+  region: '--region / TESSERA_REGION',
+  labels: '--labels / TESSERA_LABELS',
+  metricsListen: '--metrics-listen / TESSERA_AGENT_METRICS_LISTEN',
+  backoffInitialMs: '--backoff-initial',
+  backoffMaxMs: '--backoff-max',
+  nvidiaSmi: '--nvidia-smi / TESSERA_NVIDIA_SMI',
+};
+
+export function parseAgentConfig(raw: unknown): AgentConfig {
+  return parseConfig(agentConfigSchema, raw, AGENT_SETTING_NAMES);
+}

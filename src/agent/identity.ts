@@ -1,0 +1,46 @@
+/**
+ * identity: the worker id and secret an agent got from Join, kept on disk so a restarted agent
+ * comes back as the same worker.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const identitySchema = z.object({
+  workerId: z.string(),
+  workerSecret: z.string(),
+  scheduler: z.string(),
+  joinedAt: z.string(),
+});
+
+/** WorkerIdentity is what Join returned. */
+export type WorkerIdentity = z.infer<typeof identitySchema>;
+
+const FILE = 'identity.json';
+
+/** loadIdentity returns the stored identity, or undefined when there is none. */
+export async function loadIdentity(stateDir: string): Promise<WorkerIdentity | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(stateDir, FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const parsed = identitySchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`${join(stateDir, FILE)} is not a Tessera identity; remove it to join again`);
+  return parsed.data;
+}
+
+/** saveIdentity writes atomically (temp file + rename), readable by the owner only. */
+export async function saveIdentity(stateDir: string, identity: WorkerIdentity): Promise<void> {
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const temp = join(stateDir, `${FILE}.${process.pid}.tmp`);
+  await writeFile(temp, JSON.stringify(identity, null, 2) + '\n', { mode: 0o600 });
+  await rename(temp, join(stateDir, FILE));
+}
+
+/** forgetIdentity removes a stored identity the scheduler no longer knows. */
+export async function forgetIdentity(stateDir: string): Promise<void> {
+  await rm(join(stateDir, FILE), { force: true });
+}

@@ -1,0 +1,67 @@
+/**
+ * `tessera agent`: runs on a worker; dials the scheduler, proves its hardware, stays connected.
+ */
+import { Command, Option } from 'commander';
+import { Agent, AgentFatalError } from '../../agent/agent.js';
+import { parseAgentConfig } from '../../agent/config.js';
+import { createLogger } from '../../common/logger.js';
+import { failAndExit } from '../lifecycle.js';
+
+interface Flags {
+  scheduler?: string;
+  joinToken?: string;
+  stateDir?: string;
+  name?: string;
+  region?: string;
+  labels?: string;
+  metricsListen?: string;
+  backoffInitial?: string;
+  backoffMax?: string;
+  nvidiaSmi?: string;
+}
+
+export function agentCommand(): Command {
+  return new Command('agent')
+    .description('Run the agent on a worker machine: join the fleet and stay connected')
+    .addOption(new Option('--scheduler <host:port>', 'scheduler AgentService address (required)').env('TESSERA_SCHEDULER'))
+    .addOption(new Option('--join-token <token>', 'one-time join token; needed until the agent has an identity').env('TESSERA_JOIN_TOKEN'))
+    .addOption(new Option('--state-dir <dir>', 'where the worker identity is kept (default: ~/.tessera/agent)').env('TESSERA_AGENT_STATE_DIR'))
+    .addOption(new Option('--name <name>', 'worker name (default: host name)').env('TESSERA_WORKER_NAME'))
+    .addOption(new Option('--region <region>', 'region this worker is in (default: local)').env('TESSERA_REGION'))
+    .addOption(new Option('--labels <k=v,...>', 'labels for placement').env('TESSERA_LABELS'))
+    .addOption(new Option('--metrics-listen <host:port>', 'agent /metrics address (default: 127.0.0.1:9472)').env('TESSERA_AGENT_METRICS_LISTEN'))
+    .addOption(new Option('--backoff-initial <duration>', 'first reconnect delay (default: 500ms)'))
+    .addOption(new Option('--backoff-max <duration>', 'longest reconnect delay (default: 15s)'))
+    .addOption(new Option('--nvidia-smi <path>', 'nvidia-smi to run (default: nvidia-smi on PATH)').env('TESSERA_NVIDIA_SMI'))
+    .action(async (flags: Flags) => {
+      const logger = createLogger('agent');
+      try {
+        const config = parseAgentConfig({
+          scheduler: flags.scheduler,
+          joinToken: flags.joinToken,
+          stateDir: flags.stateDir,
+          name: flags.name,
+          region: flags.region,
+          labels: flags.labels,
+          metricsListen: flags.metricsListen,
+          backoffInitialMs: flags.backoffInitial,
+          backoffMaxMs: flags.backoffMax,
+          nvidiaSmi: flags.nvidiaSmi,
+        });
+        const agent = new Agent(config, logger);
+        const stop = (signal: string): void => {
+          logger.info({ signal }, 'stopping: saying goodbye to the scheduler');
+          void agent.stop();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        await agent.run();
+      } catch (err) {
+        if (err instanceof AgentFatalError) {
+          logger.error(err.message);
+          process.exit(1);
+        }
+        failAndExit(err, logger);
+      }
+    });
+}

@@ -1,0 +1,191 @@
+/**
+ * `tessera dev`: a whole local fleet in one command — scheduler, gateway and N agents (real
+ * child processes) on an in-memory store, or on etcd when a URL is given or an etcd binary is
+ * found. It waits for the agents, runs the demo through the gateway's API, and prints where
+ * everything listens.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import { durationMs, listenAddress, parseConfig } from '../../common/config.js';
+import { createLogger, type Logger } from '../../common/logger.js';
+import { parseGatewayConfig } from '../../gateway/config.js';
+import { startGateway } from '../../gateway/gateway.js';
+import { parseSchedulerConfig } from '../../scheduler/config.js';
+import { startScheduler } from '../../scheduler/scheduler.js';
+import { findEtcdBinary, startEtcdServer, type EtcdServer } from '../../store/etcd-server.js';
+import { createJoinToken } from '../../store/join-tokens.js';
+import { openStore } from '../../store/open-store.js';
+import type { TopologyStore } from '../../store/topology-store.js';
+import { workersTable } from '../format.js';
+import { connectGateway, listWorkers } from '../gateway-client.js';
+import { failAndExit, untilSignal, type Stoppable } from '../lifecycle.js';
+import { splitList, toInt } from '../options.js';
+
+/** TESSERA_BIN is the CLI entry point the agents are started with. */
+const TESSERA_BIN = fileURLToPath(new URL('../../../bin/tessera.js', import.meta.url));
+/** AGENTS_ONLINE_TIMEOUT_MS: agents start in about a second each on 2 cores; allow for a slow machine. */
+const AGENTS_ONLINE_TIMEOUT_MS = 60_000;
+
+const devSchema = z.object({
+  agents: z.number().int().min(0, 'expected 0 or more').max(64, 'expected at most 64 local agents'),
+  store: z.enum(['auto', 'memory', 'etcd']),
+  etcdEndpoints: z.array(z.string().url('expected an etcd URL such as http://127.0.0.1:2379')).default([]),
+  schedulerListen: listenAddress,
+  gatewayListen: listenAddress,
+  schedulerMetricsListen: listenAddress,
+  gatewayMetricsListen: listenAddress,
+  leaseTtl: durationMs,
+  heartbeatInterval: durationMs,
+  exitAfterDemo: z.boolean(),
+});
+
+interface Flags {
+  agents: number;
+  store: string;
+  etcd?: string;
+  schedulerListen: string;
+  gatewayListen: string;
+  schedulerMetricsListen: string;
+  gatewayMetricsListen: string;
+  leaseTtl: string;
+  heartbeatInterval: string;
+  exitAfterDemo?: boolean;
+}
+
+export function devCommand(): Command {
+  return new Command('dev')
+    .description('Run a local fleet (scheduler, gateway, N agents) and a demo')
+    .addOption(new Option('--agents <n>', 'local agents to start').argParser(toInt).default(3))
+    .addOption(new Option('--store <kind>', 'auto: etcd if found, else memory').choices(['auto', 'memory', 'etcd']).default('auto'))
+    .addOption(new Option('--etcd <urls>', 'use this etcd instead of starting one').env('TESSERA_ETCD'))
+    .addOption(new Option('--scheduler-listen <host:port>', 'scheduler gRPC').default('127.0.0.1:7070'))
+    .addOption(new Option('--gateway-listen <host:port>', 'gateway gRPC').default('127.0.0.1:7080'))
+    .addOption(new Option('--scheduler-metrics-listen <host:port>', 'scheduler /metrics').default('127.0.0.1:9470'))
+    .addOption(new Option('--gateway-metrics-listen <host:port>', 'gateway /metrics').default('127.0.0.1:9471'))
+    .addOption(new Option('--lease-ttl <duration>', 'worker lease TTL').default('10s'))
+    .addOption(new Option('--heartbeat-interval <duration>', 'agent heartbeat interval').default('2s'))
+    .option('--exit-after-demo', 'stop everything after the demo (for scripts and CI)')
+    .action(async (flags: Flags) => {
+      const logger = createLogger('dev');
+      try {
+        const config = parseConfig(devSchema, { ...flags, etcdEndpoints: splitList(flags.etcd), exitAfterDemo: flags.exitAfterDemo ?? false }, {
+          agents: '--agents',
+          etcdEndpoints: '--etcd',
+          schedulerListen: '--scheduler-listen',
+          gatewayListen: '--gateway-listen',
+          schedulerMetricsListen: '--scheduler-metrics-listen',
+          gatewayMetricsListen: '--gateway-metrics-listen',
+          leaseTtl: '--lease-ttl',
+          heartbeatInterval: '--heartbeat-interval',
+        });
+        await runDev(config, logger);
+      } catch (err) {
+        failAndExit(err, logger);
+      }
+    });
+}
+
+async function runDev(config: z.output<typeof devSchema>, logger: Logger): Promise<void> {
+  const parts: Stoppable[] = [];
+  const workDir = await mkdtemp(join(tmpdir(), 'tessera-dev-'));
+  parts.push({ stop: () => rm(workDir, { recursive: true, force: true }) });
+
+  let endpoints = config.etcdEndpoints;
+  if (endpoints.length === 0 && config.store !== 'memory') {
+    if (findEtcdBinary()) {
+      const etcd: EtcdServer = await startEtcdServer({ dataDir: join(workDir, 'etcd') });
+      parts.push(etcd);
+      endpoints = [etcd.endpoint];
+      logger.info({ endpoint: etcd.endpoint }, 'started a private etcd');
+    } else if (config.store === 'etcd') {
+      throw new Error('--store etcd: no etcd binary found (apt-get install -y etcd-server) and no --etcd URL given');
+    }
+  }
+  const store: TopologyStore = await openStore({ etcdEndpoints: endpoints, etcdPrefix: '/tessera/v1/', logger });
+  parts.push({ stop: () => store.close() });
+
+  const scheduler = await startScheduler(
+    parseSchedulerConfig({ listen: config.schedulerListen, metricsListen: config.schedulerMetricsListen, etcdEndpoints: endpoints, leaseTtlMs: config.leaseTtl, heartbeatIntervalMs: config.heartbeatInterval }),
+    store,
+    createLogger('scheduler'),
+  );
+  parts.push(scheduler);
+  const gateway = await startGateway(
+    parseGatewayConfig({ listen: config.gatewayListen, metricsListen: config.gatewayMetricsListen, etcdEndpoints: endpoints }),
+    store,
+    createLogger('gateway'),
+  );
+  parts.push(gateway);
+
+  const { token } = await createJoinToken(store, { uses: config.agents + 16, ttlMs: 86_400_000, description: 'tessera dev' });
+  const agents = startAgents(config.agents, scheduler.address, token, workDir);
+  parts.push({ stop: () => stopAgents(agents) });
+
+  await waitForAgents(store, config.agents, logger);
+  const client = connectGateway(gateway.address);
+  try {
+    const workers = await listWorkers(client);
+    process.stdout.write('\nDemo: the fleet, as GatewayService.ListWorkers reports it\n\n' + workersTable(workers));
+  } finally {
+    client.close();
+  }
+  process.stdout.write(
+    [
+      '',
+      `Tessera dev fleet is up (${store.kind} store${endpoints.length ? ` at ${endpoints.join(',')}` : ''}).`,
+      `  gateway     ${gateway.address}    (tessera workers --gateway ${gateway.address})`,
+      `  scheduler   ${scheduler.address}`,
+      `  metrics     ${scheduler.metricsUrl}  ${gateway.metricsUrl}`,
+      `  join more   tessera agent --scheduler ${scheduler.address} --join-token ${token} --state-dir /tmp/my-agent --metrics-listen 127.0.0.1:0`,
+      config.exitAfterDemo ? '' : 'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  if (config.exitAfterDemo) {
+    for (const part of [...parts].reverse()) await part.stop();
+    return;
+  }
+  await untilSignal(logger, parts);
+}
+
+function startAgents(count: number, scheduler: string, token: string, workDir: string): ChildProcess[] {
+  return Array.from({ length: count }, (_, i) =>
+    spawn(
+      process.execPath,
+      [TESSERA_BIN, 'agent', '--scheduler', scheduler, '--join-token', token, '--state-dir', join(workDir, `agent-${i + 1}`), '--name', `dev-agent-${i + 1}`, '--region', 'dev', '--metrics-listen', '127.0.0.1:0', '--backoff-max', '5s'],
+      { stdio: ['ignore', 'inherit', 'inherit'], env: process.env },
+    ),
+  );
+}
+
+async function stopAgents(agents: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    agents.map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }),
+  );
+}
+
+async function waitForAgents(store: TopologyStore, count: number, logger: Logger): Promise<void> {
+  const deadline = Date.now() + AGENTS_ONLINE_TIMEOUT_MS;
+  let reported = -1;
+  for (;;) {
+    const online = (await store.listWorkers()).filter((w) => w.online).length;
+    if (online !== reported) {
+      logger.info({ online, expected: count }, `${online}/${count} agents online`);
+      reported = online;
+    }
+    if (online >= count) return;
+    if (Date.now() > deadline) throw new Error(`only ${online} of ${count} agents came online within ${AGENTS_ONLINE_TIMEOUT_MS / 1000}s; see the agent logs above`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

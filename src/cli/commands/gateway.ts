@@ -1,0 +1,45 @@
+/**
+ * `tessera gateway`: the client-facing API.
+ */
+import { Command, Option } from 'commander';
+import { createLogger } from '../../common/logger.js';
+import { parseGatewayConfig } from '../../gateway/config.js';
+import { startGateway } from '../../gateway/gateway.js';
+import { openStore } from '../../store/open-store.js';
+import { failAndExit, untilSignal } from '../lifecycle.js';
+import { addStoreOptions, splitList, toInt } from '../options.js';
+
+interface Flags {
+  listen?: string;
+  metricsListen?: string;
+  etcd?: string;
+  etcdPrefix?: string;
+  maxWatchStreams?: number;
+}
+
+export function gatewayCommand(): Command {
+  const command = new Command('gateway')
+    .description('Run the gateway: the client API (workers now; clusters and jobs as they land)')
+    .addOption(new Option('--listen <host:port>', 'GatewayService gRPC address (default: 0.0.0.0:7080)').env('TESSERA_GATEWAY_LISTEN'))
+    .addOption(new Option('--metrics-listen <host:port>', 'Prometheus /metrics address (default: 0.0.0.0:9471)').env('TESSERA_GATEWAY_METRICS_LISTEN'))
+    .addOption(new Option('--max-watch-streams <n>', 'WatchWorkers streams at once (default: 1000)').argParser(toInt));
+  addStoreOptions(command);
+  return command.action(async (flags: Flags) => {
+    const logger = createLogger('gateway');
+    try {
+      const config = parseGatewayConfig({
+        listen: flags.listen,
+        metricsListen: flags.metricsListen,
+        etcdEndpoints: splitList(flags.etcd),
+        etcdPrefix: flags.etcdPrefix,
+        maxWatchStreams: flags.maxWatchStreams,
+      });
+      if (config.etcdEndpoints.length === 0) logger.warn('no --etcd given: this gateway sees an empty in-memory store');
+      const store = await openStore({ ...config, logger });
+      const gateway = await startGateway(config, store, logger);
+      await untilSignal(logger, [{ stop: () => store.close() }, gateway]);
+    } catch (err) {
+      failAndExit(err, logger);
+    }
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * `tessera scheduler`: serves AgentService and keeps the topology in etcd.
+ */
+import { Command, Option } from 'commander';
+import { createLogger } from '../../common/logger.js';
+import { parseSchedulerConfig } from '../../scheduler/config.js';
+import { startScheduler } from '../../scheduler/scheduler.js';
+import { openStore } from '../../store/open-store.js';
+import { failAndExit, untilSignal } from '../lifecycle.js';
+import { addStoreOptions, splitList, toInt } from '../options.js';
+
+interface Flags {
+  listen?: string;
+  metricsListen?: string;
+  etcd?: string;
+  etcdPrefix?: string;
+  leaseTtl?: string;
+  heartbeatInterval?: string;
+  maxAgentMessageBytes?: number;
+  schedulerId?: string;
+}
+
+export function schedulerCommand(): Command {
+  const command = new Command('scheduler')
+    .description('Run the scheduler: agents dial in here; the topology lives in etcd')
+    .addOption(new Option('--listen <host:port>', 'AgentService gRPC address (default: 0.0.0.0:7070)').env('TESSERA_SCHEDULER_LISTEN'))
+    .addOption(new Option('--metrics-listen <host:port>', 'Prometheus /metrics address (default: 0.0.0.0:9470)').env('TESSERA_SCHEDULER_METRICS_LISTEN'))
+    .addOption(new Option('--lease-ttl <duration>', 'a silent worker goes offline after this (default: 10s)').env('TESSERA_LEASE_TTL'))
+    .addOption(new Option('--heartbeat-interval <duration>', 'how often agents beat (default: 2s)').env('TESSERA_HEARTBEAT_INTERVAL'))
+    .addOption(new Option('--max-agent-message-bytes <n>', 'largest message an agent may send (default: 1048576)').argParser(toInt))
+    .addOption(new Option('--scheduler-id <id>', 'name of this replica (default: host-pid-random)').env('TESSERA_SCHEDULER_ID'));
+  addStoreOptions(command);
+  return command.action(async (flags: Flags) => {
+    const logger = createLogger('scheduler');
+    try {
+      const config = parseSchedulerConfig({
+        listen: flags.listen,
+        metricsListen: flags.metricsListen,
+        etcdEndpoints: splitList(flags.etcd),
+        etcdPrefix: flags.etcdPrefix,
+        leaseTtlMs: flags.leaseTtl,
+        heartbeatIntervalMs: flags.heartbeatInterval,
+        maxAgentMessageBytes: flags.maxAgentMessageBytes,
+        schedulerId: flags.schedulerId,
+      });
+      if (config.etcdEndpoints.length === 0) logger.warn('no --etcd given: the topology lives in this process and other components cannot see it');
+      const store = await openStore({ ...config, logger });
+      const scheduler = await startScheduler(config, store, logger);
+      await untilSignal(logger, [{ stop: () => store.close() }, scheduler]);
+    } catch (err) {
+      failAndExit(err, logger);
+    }
+  });
+}

@@ -1,0 +1,170 @@
+/**
+ * wire: hardware and worker conversion between proto (src/gen) and domain types, shared by the
+ * servers' convert.ts files and the agent. Enums map through exhaustive switches: a value added
+ * to the proto breaks the build here until it is handled.
+ */
+import type { Gpu as GpuOut, GpuWire } from '../gen/tessera/v1/Gpu.js';
+import type { GpuVendor as GpuVendorOut } from '../gen/tessera/v1/GpuVendor.js';
+import type { Hardware as HardwareOut, HardwareWire } from '../gen/tessera/v1/Hardware.js';
+import type { MigMode as MigModeOut } from '../gen/tessera/v1/MigMode.js';
+import type { TimestampWire } from '../gen/google/protobuf/Timestamp.js';
+import type { VirtualizationMode as VirtualizationModeOut } from '../gen/tessera/v1/VirtualizationMode.js';
+import type { WorkerWire } from '../gen/tessera/v1/Worker.js';
+import type { Gpu, GpuVendor, Hardware, MigMode, VirtualizationMode } from './hardware.js';
+import type { WorkerView } from './worker.js';
+
+/** vendorFromWire maps a wire vendor; UNSPECIFIED or an unknown number is undefined (rejected by validation). */
+export function vendorFromWire(value: GpuVendorOut | number): GpuVendor | undefined {
+  if (typeof value === 'number') return undefined;
+  switch (value) {
+    case 'GPU_VENDOR_NVIDIA':
+      return 'nvidia';
+    case 'GPU_VENDOR_AMD':
+      return 'amd';
+    case 'GPU_VENDOR_APPLE':
+      return 'apple';
+    case 'GPU_VENDOR_UNSPECIFIED':
+      return undefined;
+  }
+}
+
+export function vendorToWire(value: GpuVendor): GpuVendorOut {
+  switch (value) {
+    case 'nvidia':
+      return 'GPU_VENDOR_NVIDIA';
+    case 'amd':
+      return 'GPU_VENDOR_AMD';
+    case 'apple':
+      return 'GPU_VENDOR_APPLE';
+  }
+}
+
+export function virtualizationFromWire(value: VirtualizationModeOut | number): VirtualizationMode | undefined {
+  if (typeof value === 'number') return undefined;
+  switch (value) {
+    case 'VIRTUALIZATION_MODE_NONE':
+      return 'none';
+    case 'VIRTUALIZATION_MODE_PASS_THROUGH':
+      return 'pass-through';
+    case 'VIRTUALIZATION_MODE_VGPU':
+      return 'vgpu';
+    case 'VIRTUALIZATION_MODE_HOST_VGPU':
+      return 'host-vgpu';
+    case 'VIRTUALIZATION_MODE_HOST_VSGA':
+      return 'host-vsga';
+    case 'VIRTUALIZATION_MODE_OTHER':
+      return 'other';
+    case 'VIRTUALIZATION_MODE_UNSPECIFIED':
+      return undefined;
+  }
+}
+
+export function virtualizationToWire(value: VirtualizationMode): VirtualizationModeOut {
+  switch (value) {
+    case 'none':
+      return 'VIRTUALIZATION_MODE_NONE';
+    case 'pass-through':
+      return 'VIRTUALIZATION_MODE_PASS_THROUGH';
+    case 'vgpu':
+      return 'VIRTUALIZATION_MODE_VGPU';
+    case 'host-vgpu':
+      return 'VIRTUALIZATION_MODE_HOST_VGPU';
+    case 'host-vsga':
+      return 'VIRTUALIZATION_MODE_HOST_VSGA';
+    case 'other':
+      return 'VIRTUALIZATION_MODE_OTHER';
+  }
+}
+
+export function migModeFromWire(value: MigModeOut | number): MigMode | undefined {
+  if (typeof value === 'number') return undefined;
+  switch (value) {
+    case 'MIG_MODE_NOT_SUPPORTED':
+      return 'not-supported';
+    case 'MIG_MODE_DISABLED':
+      return 'disabled';
+    case 'MIG_MODE_ENABLED':
+      return 'enabled';
+    case 'MIG_MODE_UNSPECIFIED':
+      return undefined;
+  }
+}
+
+export function migModeToWire(value: MigMode): MigModeOut {
+  switch (value) {
+    case 'not-supported':
+      return 'MIG_MODE_NOT_SUPPORTED';
+    case 'disabled':
+      return 'MIG_MODE_DISABLED';
+    case 'enabled':
+      return 'MIG_MODE_ENABLED';
+  }
+}
+
+/** gpuFromWire converts a decoded Gpu; fields that do not map are left undefined for validation to name. */
+function gpuFromWire(gpu: GpuOut): Record<keyof Gpu, unknown> {
+  return {
+    vendor: vendorFromWire(gpu.vendor),
+    uuid: gpu.uuid,
+    name: gpu.name,
+    memoryTotalMib: gpu.memoryTotalMib,
+    serial: gpu.serial,
+    pciBusId: gpu.pciBusId,
+    virtualizationMode: virtualizationFromWire(gpu.virtualizationMode),
+    computeCapability: gpu.computeCapability,
+    migMode: migModeFromWire(gpu.migMode),
+    migDevices: gpu.migDevices.map((d) => ({ ...d })),
+    architecture: gpu.architecture,
+    coreCount: gpu.coreCount,
+  };
+}
+
+/** hardwareFromWire converts a decoded Hardware into an unvalidated domain shape (validate with hardwareSchema). */
+export function hardwareFromWire(hardware: HardwareOut | null): unknown {
+  if (!hardware) return undefined;
+  return {
+    gpus: hardware.gpus.map(gpuFromWire),
+    cpu: hardware.cpu ? { ...hardware.cpu } : undefined,
+    driverVersion: hardware.driverVersion,
+    cudaVersion: hardware.cudaVersion,
+    os: hardware.os,
+    hostname: hardware.hostname,
+    discoverySource: hardware.discoverySource,
+  };
+}
+
+function gpuToWire(gpu: Gpu): GpuWire {
+  return {
+    ...gpu,
+    vendor: vendorToWire(gpu.vendor),
+    virtualizationMode: virtualizationToWire(gpu.virtualizationMode),
+    migMode: migModeToWire(gpu.migMode),
+  };
+}
+
+/** hardwareToWire converts domain hardware for sending. */
+export function hardwareToWire(hardware: Hardware): HardwareWire {
+  return { ...hardware, gpus: hardware.gpus.map(gpuToWire) };
+}
+
+/** timestampToWire converts epoch milliseconds to google.protobuf.Timestamp. */
+export function timestampToWire(ms: number | undefined): TimestampWire | null {
+  if (ms === undefined) return null;
+  return { seconds: Math.floor(ms / 1000), nanos: Math.round((ms % 1000) * 1e6) };
+}
+
+/** workerToWire converts a worker view for clients. */
+export function workerToWire(worker: WorkerView): WorkerWire {
+  return {
+    id: worker.id,
+    name: worker.name,
+    region: worker.region,
+    labels: worker.labels,
+    hardware: hardwareToWire(worker.hardware),
+    online: worker.online,
+    lastHeartbeatTime: worker.online ? timestampToWire(worker.lastHeartbeatAtMs) : null,
+    joinedTime: timestampToWire(worker.joinedAtMs),
+    connectedTime: worker.online ? timestampToWire(worker.connectedAtMs) : null,
+    agentVersion: worker.agentVersion,
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * config: the gateway's settings.
+ */
+import { z } from 'zod';
+import { listenAddress, parseConfig } from '../common/config.js';
+import { DEFAULT_ROOT } from '../store/keys.js';
+
+export const gatewayConfigSchema = z.object({
+  /** Where clients call GatewayService. */
+  listen: listenAddress.default('0.0.0.0:7080'),
+  /** Where Prometheus scrapes /metrics. */
+  metricsListen: listenAddress.default('0.0.0.0:9471'),
+  /** etcd endpoints; empty means the in-memory store (only inside `tessera dev`, shared with the scheduler). */
+  etcdEndpoints: z.array(z.string().url('expected an etcd URL such as http://127.0.0.1:2379')).default([]),
+  etcdPrefix: z.string().regex(/^\/.*\/$/, 'expected a key prefix that starts and ends with "/"').default(DEFAULT_ROOT),
+  /** Largest request a client may send. Requests today are small; 4 MiB leaves room for job specs. */
+  maxRequestBytes: z.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** At most this many WatchWorkers streams at once, so watchers cannot exhaust the gateway. */
+  maxWatchStreams: z.number().int().min(1).max(100_000).default(1000),
+});
+
+/** GatewayConfig is the compiled configuration. */
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+
+export const GATEWAY_SETTING_NAMES = {
+  listen: '--listen / TESSERA_GATEWAY_LISTEN',
+  metricsListen: '--metrics-listen / TESSERA_GATEWAY_METRICS_LISTEN',
+  etcdEndpoints: '--etcd / TESSERA_ETCD',
+  etcdPrefix: '--etcd-prefix / TESSERA_ETCD_PREFIX',
+  maxRequestBytes: '--max-request-bytes',
+  maxWatchStreams: '--max-watch-streams',
+};
+
+export function parseGatewayConfig(raw: unknown): GatewayConfig {
+  return parseConfig(gatewayConfigSchema, raw, GATEWAY_SETTING_NAMES);
+}

@@ -1,0 +1,108 @@
+/**
+ * gateway: GatewayService, the client-facing API, served from the topology store.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { Counter, Gauge } from 'prom-client';
+import type { GatewayServiceHandlers } from '../gen/tessera/v1/GatewayService.js';
+import { NotFound, ResourceExhausted } from '../common/errors.js';
+import { registerFleetMetrics } from '../common/fleet-metrics.js';
+import { bindServer, createServer, guardService, isMalformed, loadTesseraProto, shutdownServer, toStatus, unaryHandler } from '../common/grpc.js';
+import type { Logger } from '../common/logger.js';
+import { createRegistry, startMetricsServer } from '../common/metrics-server.js';
+import { workerToWire } from '../common/wire.js';
+import type { TopologyStore } from '../store/topology-store.js';
+import { TopologyView, type WorkerChange } from '../store/topology-view.js';
+import type { WorkerRecord } from '../common/worker.js';
+import type { GatewayConfig } from './config.js';
+import { filterFromWire, matchesFilter, watchEventToWire, workerIdFromWire } from './convert.js';
+
+/** RunningGateway is a started gateway. */
+export interface RunningGateway {
+  address: string;
+  metricsUrl: string;
+  stop(): Promise<void>;
+}
+
+/** startGateway serves GatewayService on `config.listen`. The caller owns `store`. */
+export async function startGateway(config: GatewayConfig, store: TopologyStore, logger: Logger): Promise<RunningGateway> {
+  const registry = createRegistry('gateway');
+  const view = await TopologyView.start(store);
+  registerFleetMetrics(registry, () => view);
+  const requests = new Counter({
+    name: 'tessera_gateway_requests_total',
+    help: 'GatewayService calls by method and status code.',
+    labelNames: ['method', 'code'],
+    registers: [registry],
+  });
+  const watchers = new Set<grpc.ServerWritableStream<unknown, unknown>>();
+  new Gauge({
+    name: 'tessera_gateway_watch_streams',
+    help: 'Open WatchWorkers streams.',
+    registers: [registry],
+    collect() {
+      this.set(watchers.size);
+    },
+  });
+  const counted = <Req, Res>(method: string, handle: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> => {
+    const inner = unaryHandler<Req, Res>(logger, handle);
+    return (call, callback) =>
+      inner(call, (err, value) => {
+        requests.inc({ method, code: grpc.status[err?.code ?? grpc.status.OK] });
+        callback(err, value);
+      });
+  };
+
+  const handlers: GatewayServiceHandlers = {
+    ListWorkers: counted('ListWorkers', async (request) => {
+      const filter = filterFromWire(request);
+      const workers = (await store.listWorkers()).filter((w) => matchesFilter(w, filter));
+      return { workers: workers.map(workerToWire) };
+    }),
+    GetWorker: counted('GetWorker', async (request) => {
+      const id = workerIdFromWire(request.workerId);
+      const worker = await store.getWorker(id);
+      if (!worker) throw new NotFound(`worker ${id} not found`);
+      return { worker: workerToWire(worker) };
+    }),
+    WatchWorkers: (call) => {
+      if (isMalformed(call.request) || watchers.size >= config.maxWatchStreams) {
+        const err = isMalformed(call.request)
+          ? { code: grpc.status.INVALID_ARGUMENT, details: 'request: not a valid WatchWorkersRequest' }
+          : toStatus(new ResourceExhausted(`at most ${config.maxWatchStreams} WatchWorkers streams at once`), logger);
+        requests.inc({ method: 'WatchWorkers', code: grpc.status[err.code ?? grpc.status.UNKNOWN] });
+        call.emit('error', err);
+        return;
+      }
+      requests.inc({ method: 'WatchWorkers', code: 'OK' });
+      watchers.add(call);
+      for (const worker of view.workers.values()) call.write(watchEventToWire('existing', worker, view.live.get(worker.id)));
+      const onChange = (change: WorkerChange, worker: WorkerRecord): void => {
+        call.write(watchEventToWire(change, worker, view.live.get(worker.id)));
+      };
+      view.on('change', onChange);
+      const stop = (): void => {
+        view.off('change', onChange);
+        watchers.delete(call);
+      };
+      call.on('cancelled', stop);
+      call.on('close', stop);
+    },
+  };
+
+  const { proto } = loadTesseraProto();
+  const { server } = createServer(['tessera.v1.GatewayService'], { maxReceiveMessageBytes: config.maxRequestBytes });
+  server.addService(guardService(proto.GatewayService.service), handlers);
+  const address = await bindServer(server, config.listen);
+  const metrics = await startMetricsServer(registry, config.metricsListen, logger);
+  logger.info({ grpcAddress: address, metricsUrl: metrics.url, store: store.kind }, 'gateway listening');
+  return {
+    address,
+    metricsUrl: metrics.url,
+    async stop() {
+      for (const call of watchers) call.end();
+      await shutdownServer(server);
+      await metrics.close();
+      await view.stop();
+    },
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * agent-service: AgentService on the scheduler. Join turns a join token into a worker identity;
+ * Connect authenticates an agent, puts it online on a lease, and keeps it there while it beats.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { AgentServiceHandlers } from '../gen/tessera/v1/AgentService.js';
+import type { ConnectRequest } from '../gen/tessera/v1/ConnectRequest.js';
+import type { ConnectResponseWire } from '../gen/tessera/v1/ConnectResponse.js';
+import type { JoinRequest } from '../gen/tessera/v1/JoinRequest.js';
+import type { JoinResponseWire } from '../gen/tessera/v1/JoinResponse.js';
+import { InvalidArgument, PermissionDenied, TesseraError, Unauthenticated } from '../common/errors.js';
+import { isMalformed, MALFORMED, toStatus, unaryHandler } from '../common/grpc.js';
+import { sameHardware } from '../common/hardware.js';
+import type { Logger } from '../common/logger.js';
+import { newSecret, newWorkerId, secretMatches, sha256Hex, WORKER_ID_METADATA, WORKER_SECRET_PREFIX } from '../common/secrets.js';
+import type { WorkerRecord, WorkerReport } from '../common/worker.js';
+import type { TopologyStore } from '../store/topology-store.js';
+import { AgentSession } from './agent-session.js';
+import type { SchedulerConfig } from './config.js';
+import { reportFromHello, reportFromJoin } from './convert.js';
+import type { SchedulerMetrics } from './metrics.js';
+
+
+type ConnectCall = grpc.ServerDuplexStream<ConnectRequest, ConnectResponseWire>;
+
+/** AgentServiceImpl holds the sessions of the agents connected to this replica. */
+export class AgentServiceImpl {
+  readonly sessions = new Map<string, AgentSession>();
+
+  constructor(
+    private readonly config: SchedulerConfig,
+    private readonly store: TopologyStore,
+    private readonly metrics: SchedulerMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  handlers(): AgentServiceHandlers {
+    return {
+      Join: unaryHandler(this.logger, (request: JoinRequest) => this.join(request)),
+      Connect: (call) => {
+        this.connect(call).catch((err: unknown) => this.reject(call, err));
+      },
+    };
+  }
+
+  /** closeAll ends every stream (scheduler shutdown); leases are left to expire so a restart keeps workers online. */
+  async closeAll(): Promise<void> {
+    await Promise.all(
+      [...this.sessions.values()].map((s) =>
+        s.close('scheduler shutting down', { revoke: false, status: { code: grpc.status.UNAVAILABLE, details: 'scheduler shutting down; reconnect' } }),
+      ),
+    );
+    this.sessions.clear();
+  }
+
+  private async join(request: JoinRequest): Promise<JoinResponseWire> {
+    let parsed: ReturnType<typeof reportFromJoin>;
+    try {
+      parsed = reportFromJoin(request);
+    } catch (err) {
+      this.metrics.joins.inc({ outcome: 'invalid_argument' });
+      throw err;
+    }
+    const secret = newSecret(WORKER_SECRET_PREFIX);
+    const now = Date.now();
+    const record: WorkerRecord = { ...parsed.report, id: newWorkerId(), joinedAtMs: now };
+    const outcome = await this.store.join(sha256Hex(parsed.token), record, sha256Hex(secret), now);
+    if (outcome !== 'joined') {
+      this.metrics.joins.inc({ outcome: 'invalid_token' });
+      this.logger.warn({ name: record.name }, 'join refused: token invalid, expired or used up');
+      throw new Unauthenticated('join token is invalid, expired or used up; ask the operator for a new one (`tessera join-token create`)');
+    }
+    this.metrics.joins.inc({ outcome: 'joined' });
+    this.metrics.storeWrites.inc({ kind: 'join' });
+    this.logger.info({ workerId: record.id, name: record.name, region: record.region, gpus: record.hardware.gpus.length }, 'worker joined');
+    return { workerId: record.id, workerSecret: secret };
+  }
+
+  private async authenticate(call: ConnectCall): Promise<string> {
+    const workerId = String(call.metadata.get(WORKER_ID_METADATA)[0] ?? '');
+    const auth = String(call.metadata.get('authorization')[0] ?? '');
+    const secret = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
+    if (!workerId || !secret) throw new Unauthenticated(`Connect needs "${WORKER_ID_METADATA}" and "authorization: Bearer <worker secret>" metadata`);
+    const stored = workerId.length <= 64 ? await this.store.getCredentialHash(workerId) : undefined;
+    if (!stored || !secretMatches(secret, stored)) throw new Unauthenticated('unknown worker or wrong worker secret');
+    return workerId;
+  }
+
+  private async connect(call: ConnectCall): Promise<void> {
+    const authenticatedId = await this.authenticate(call);
+    const first = await this.firstMessage(call);
+    if (first.msg !== 'hello' || !first.hello) throw new InvalidArgument('msg', 'expected the first message on Connect to be hello');
+    if (first.hello.workerId !== authenticatedId) {
+      throw new PermissionDenied(`credentials are for worker ${authenticatedId}, but hello claims ${first.hello.workerId}`);
+    }
+    const existing = await this.store.getWorker(authenticatedId);
+    if (!existing) throw new Unauthenticated(`worker ${authenticatedId} is not registered`);
+    const { report } = reportFromHello(first.hello, existing.name);
+    await this.recordChanges(existing, report);
+
+    const previous = this.sessions.get(authenticatedId);
+    if (previous) {
+      this.metrics.connects.inc({ outcome: 'replaced' });
+      await previous.close('replaced by a newer connection', { revoke: false, status: { code: grpc.status.ABORTED, details: 'replaced by a newer connection of the same worker' } });
+    }
+    const live = { connectedAtMs: Date.now(), schedulerId: this.config.schedulerId };
+    const lease = await this.store.goOnline(authenticatedId, live, this.config.leaseTtlMs);
+    this.metrics.storeWrites.inc({ kind: 'live' });
+    const session = new AgentSession(authenticatedId, call, lease, live, this.store, this.config, this.metrics, this.logger);
+    this.sessions.set(authenticatedId, session);
+    this.metrics.connects.inc({ outcome: 'accepted' });
+    this.logger.info({ workerId: authenticatedId, name: existing.name, peer: call.getPeer() }, 'agent connected');
+    session.send({
+      welcome: {
+        workerId: authenticatedId,
+        heartbeatIntervalMs: this.config.heartbeatIntervalMs,
+        leaseTtlMs: this.config.leaseTtlMs,
+        schedulerId: this.config.schedulerId,
+      },
+    });
+    this.follow(call, session, existing.name);
+  }
+
+  private follow(call: ConnectCall, session: AgentSession, name: string): void {
+    const forget = (): void => {
+      if (this.sessions.get(session.workerId) === session) this.sessions.delete(session.workerId);
+    };
+    call.on('data', (message: ConnectRequest) => {
+      if (session.isClosed) return;
+      try {
+        this.onMessage(session, message, name);
+      } catch (err) {
+        forget();
+        const status = toStatus(err, this.logger);
+        void session.close('bad message', { revoke: false, status: { code: status.code ?? grpc.status.INTERNAL, details: status.details ?? '' } });
+      }
+    });
+    // The agent half-closed: a goodbye, so the worker goes offline now rather than at lease expiry.
+    call.on('end', () => {
+      forget();
+      void session.close('agent said goodbye', { revoke: true });
+    });
+    // A dropped connection may be a blip: the lease keeps the worker online until TTL.
+    call.on('cancelled', () => {
+      forget();
+      void session.close('connection lost', { revoke: false });
+    });
+    call.on('error', (err) => {
+      forget();
+      void session.close(`stream error: ${err.message}`, { revoke: false });
+    });
+    call.resume();
+  }
+
+  private onMessage(session: AgentSession, message: ConnectRequest, name: string): void {
+    if (isMalformed(message)) throw new InvalidArgument('(message)', `not a valid ConnectRequest (${(message as unknown as Record<symbol, string>)[MALFORMED]})`);
+    switch (message.msg) {
+      case 'heartbeat':
+        session.onHeartbeat(message.heartbeat!);
+        return;
+      case 'hello': {
+        // A later Hello re-reports hardware (after a driver update or a GPU swap).
+        if (message.hello!.workerId !== session.workerId) throw new PermissionDenied('hello claims another worker');
+        const { report } = reportFromHello(message.hello!, name);
+        void this.store
+          .getWorker(session.workerId)
+          .then((existing) => existing && this.recordChanges(existing, report))
+          .catch((err: unknown) => this.logger.warn({ err }, 'recording a hardware update failed'));
+        return;
+      }
+      case undefined:
+        throw new InvalidArgument('msg', 'expected hello or heartbeat');
+    }
+  }
+
+  /** recordChanges writes the worker's registration only when the agent reports something new. */
+  private async recordChanges(existing: WorkerRecord, report: WorkerReport): Promise<void> {
+    const changed =
+      existing.region !== report.region ||
+      existing.agentVersion !== report.agentVersion ||
+      JSON.stringify(existing.labels) !== JSON.stringify(report.labels) ||
+      !sameHardware(existing.hardware, report.hardware);
+    if (!changed) return;
+    const { id, joinedAtMs, name } = existing;
+    await this.store.updateWorker({ ...report, id, joinedAtMs, name });
+    this.metrics.storeWrites.inc({ kind: 'worker' });
+    this.logger.info({ workerId: id, hardwareChanged: !sameHardware(existing.hardware, report.hardware) }, 'worker report changed');
+  }
+
+  private firstMessage(call: ConnectCall): Promise<ConnectRequest> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new InvalidArgument('hello', `expected a hello within ${this.config.helloTimeoutMs} ms of opening Connect`));
+      }, this.config.helloTimeoutMs);
+      const onData = (message: ConnectRequest): void => {
+        cleanup();
+        // Hold later messages until follow() listens; a flowing stream would drop them.
+        call.pause();
+        if (isMalformed(message)) reject(new InvalidArgument('(message)', 'not a valid ConnectRequest'));
+        else resolve(message);
+      };
+      const onGone = (): void => {
+        cleanup();
+        reject(new InvalidArgument('hello', 'stream ended before hello'));
+      };
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        call.off('data', onData);
+        call.off('end', onGone);
+        call.off('cancelled', onGone);
+      };
+      call.on('data', onData);
+      call.once('end', onGone);
+      call.once('cancelled', onGone);
+    });
+  }
+
+  private reject(call: ConnectCall, err: unknown): void {
+    const status = toStatus(err, this.logger);
+    const outcome = err instanceof TesseraError ? err.kind.replace('-', '_') : 'internal';
+    this.metrics.connects.inc({ outcome });
+    this.logger.warn({ peer: call.getPeer(), code: status.code, details: status.details }, 'agent stream refused');
+    if (!call.destroyed) call.emit('error', status);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * agent-session: one agent's Connect stream on this replica. It keeps per-beat state in memory
+ * and touches the store only to renew the lease (rate-limited) or when something changed.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type { ConnectRequest } from '../gen/tessera/v1/ConnectRequest.js';
+import type { ConnectResponseWire } from '../gen/tessera/v1/ConnectResponse.js';
+import type { Heartbeat } from '../gen/tessera/v1/Heartbeat.js';
+import type { Logger } from '../common/logger.js';
+import type { LiveRecord } from '../common/worker.js';
+import type { LeaseHandle, TopologyStore } from '../store/topology-store.js';
+import type { SchedulerMetrics } from './metrics.js';
+
+/** SessionTimings are the compiled liveness settings a session needs. */
+export interface SessionTimings {
+  leaseTtlMs: number;
+  heartbeatIntervalMs: number;
+}
+
+/** AgentSession tracks one connected agent. */
+export class AgentSession {
+  lastBeatAtMs: number;
+  lastRttUs = 0;
+  private lastRenewAtMs: number;
+  private renewing = false;
+  private watchdog: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    readonly workerId: string,
+    readonly call: grpc.ServerDuplexStream<ConnectRequest, ConnectResponseWire>,
+    private lease: LeaseHandle,
+    private readonly live: LiveRecord,
+    private readonly store: TopologyStore,
+    private readonly timings: SessionTimings,
+    private readonly metrics: SchedulerMetrics,
+    private readonly logger: Logger,
+  ) {
+    this.lastBeatAtMs = Date.now();
+    this.lastRenewAtMs = this.lastBeatAtMs;
+    this.watchdog = this.armWatchdog();
+  }
+
+  /** onHeartbeat records a beat, renews the lease when due, and answers. */
+  onHeartbeat(beat: Heartbeat): void {
+    const now = Date.now();
+    this.metrics.heartbeatLag.observe((now - this.lastBeatAtMs) / 1000);
+    this.lastBeatAtMs = now;
+    this.lastRttUs = beat.lastRttUs;
+    clearTimeout(this.watchdog);
+    this.watchdog = this.armWatchdog();
+    // Renewing at most every TTL/5 keeps expiry within TTL of the last beat at a fifth of the cost.
+    if (now - this.lastRenewAtMs >= this.timings.leaseTtlMs / 5) void this.renew(now);
+    this.send({ heartbeatAck: { sequence: beat.sequence, echoSentUnixMs: beat.sentUnixMs } });
+  }
+
+  send(message: ConnectResponseWire): void {
+    if (this.closed || this.call.writableEnded || this.call.destroyed) return;
+    this.call.write(message);
+  }
+
+  /** close ends the session; `revoke` takes the worker offline now instead of at lease expiry. */
+  async close(reason: string, options: { revoke: boolean; status?: { code: grpc.status; details: string } }): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.watchdog);
+    this.logger.info({ workerId: this.workerId, reason, revoke: options.revoke }, 'agent stream closed');
+    if (options.status && !this.call.destroyed) this.call.emit('error', options.status);
+    else if (!this.call.writableEnded && !this.call.destroyed) this.call.end();
+    if (options.revoke) await this.lease.revoke();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private async renew(now: number): Promise<void> {
+    if (this.renewing || this.closed) return;
+    this.renewing = true;
+    try {
+      if (await this.lease.keepAlive()) {
+        this.lastRenewAtMs = now;
+        return;
+      }
+      // The lease expired while the agent was still beating (scheduler stall, etcd failover):
+      // put the worker back online on a fresh lease.
+      this.logger.warn({ workerId: this.workerId }, 'lease was gone at renewal; granting a new one');
+      this.lease = await this.store.goOnline(this.workerId, this.live, this.timings.leaseTtlMs);
+      this.metrics.storeWrites.inc({ kind: 'live' });
+      this.lastRenewAtMs = Date.now();
+    } catch (err) {
+      this.logger.warn({ err, workerId: this.workerId }, 'lease renewal failed; retrying on the next heartbeat');
+    } finally {
+      this.renewing = false;
+    }
+  }
+
+  private armWatchdog(): NodeJS.Timeout {
+    // An agent silent for a whole TTL is offline in the store already; drop its stream too.
+    const timer = setTimeout(() => {
+      void this.close('no heartbeat for a lease TTL', {
+        revoke: false,
+        status: { code: 14 /* UNAVAILABLE */, details: `no heartbeat for ${this.timings.leaseTtlMs} ms` },
+      });
+    }, this.timings.leaseTtlMs);
+    timer.unref();
+    return timer;
+  }
+}

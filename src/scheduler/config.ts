@@ -1,0 +1,54 @@
+/**
+ * config: the scheduler's settings, one zod schema with documented defaults.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { durationMs, listenAddress, parseConfig } from '../common/config.js';
+import { DEFAULT_ROOT } from '../store/keys.js';
+
+export const schedulerConfigSchema = z
+  .object({
+    /** Where agents dial in (gRPC AgentService). */
+    listen: listenAddress.default('0.0.0.0:7070'),
+    /** Where Prometheus scrapes /metrics. */
+    metricsListen: listenAddress.default('0.0.0.0:9470'),
+    /** etcd endpoints; empty means the in-memory store (only sensible inside `tessera dev`). */
+    etcdEndpoints: z.array(z.string().url('expected an etcd URL such as http://127.0.0.1:2379')).default([]),
+    /** Key prefix in etcd. */
+    etcdPrefix: z.string().regex(/^\/.*\/$/, 'expected a key prefix that starts and ends with "/"').default(DEFAULT_ROOT),
+    /** How long a silent worker stays online: 10 s, as Nomad's default heartbeat grace. etcd counts whole seconds. */
+    leaseTtlMs: durationMs.default('10s').refine((ms) => ms >= 2000 && ms <= 300_000, 'expected 2s to 5m'),
+    /** How often agents beat; must leave several beats per TTL. */
+    heartbeatIntervalMs: durationMs.default('2s').refine((ms) => ms >= 100, 'expected at least 100ms'),
+    /** Largest message an agent may send: hardware reports are kilobytes; 1 MiB leaves room for later status. */
+    maxAgentMessageBytes: z.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    /** How long a new Connect stream has to send its Hello. */
+    helloTimeoutMs: durationMs.default('10s'),
+    /** Identifies this replica in live records and logs. */
+    schedulerId: z.string().min(1).default(() => `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`),
+  })
+  .refine((c) => c.heartbeatIntervalMs * 3 <= c.leaseTtlMs, {
+    message: 'expected heartbeat interval × 3 ≤ lease TTL, so one lost beat does not take a worker offline',
+    path: ['heartbeatIntervalMs'],
+  });
+
+/** SchedulerConfig is the compiled configuration. */
+export type SchedulerConfig = z.output<typeof schedulerConfigSchema>;
+
+export const SCHEDULER_SETTING_NAMES = {
+  listen: '--listen / TESSERA_SCHEDULER_LISTEN',
+  metricsListen: '--metrics-listen / TESSERA_SCHEDULER_METRICS_LISTEN',
+  etcdEndpoints: '--etcd / TESSERA_ETCD',
+  etcdPrefix: '--etcd-prefix / TESSERA_ETCD_PREFIX',
+  leaseTtlMs: '--lease-ttl / TESSERA_LEASE_TTL',
+  heartbeatIntervalMs: '--heartbeat-interval / TESSERA_HEARTBEAT_INTERVAL',
+  maxAgentMessageBytes: '--max-agent-message-bytes',
+  helloTimeoutMs: '--hello-timeout',
+  schedulerId: '--scheduler-id / TESSERA_SCHEDULER_ID',
+};
+
+/** parseSchedulerConfig validates raw settings (flags and env already merged). */
+export function parseSchedulerConfig(raw: unknown): SchedulerConfig {
+  return parseConfig(schedulerConfigSchema, raw, SCHEDULER_SETTING_NAMES);
+}

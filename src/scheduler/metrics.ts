@@ -1,0 +1,51 @@
+/**
+ * metrics: what the scheduler exports beside the fleet gauges.
+ */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** SchedulerMetrics are updated by the agent service. */
+export interface SchedulerMetrics {
+  agentStreams: Gauge;
+  heartbeatLag: Histogram;
+  joins: Counter<'outcome'>;
+  connects: Counter<'outcome'>;
+  storeWrites: Counter<'kind'>;
+}
+
+/** createSchedulerMetrics registers the scheduler's own series. */
+export function createSchedulerMetrics(registry: Registry, streamCount: () => number): SchedulerMetrics {
+  return {
+    agentStreams: new Gauge({
+      name: 'tessera_scheduler_agent_streams',
+      help: 'Agent Connect streams open on this scheduler replica.',
+      registers: [registry],
+      collect() {
+        this.set(streamCount());
+      },
+    }),
+    heartbeatLag: new Histogram({
+      name: 'tessera_scheduler_heartbeat_lag_seconds',
+      help: 'Time between consecutive heartbeats of one agent, as the scheduler receives them.',
+      buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 30],
+      registers: [registry],
+    }),
+    joins: new Counter({
+      name: 'tessera_scheduler_joins_total',
+      help: 'Join calls by outcome (joined, invalid_token, invalid_argument).',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    connects: new Counter({
+      name: 'tessera_scheduler_connects_total',
+      help: 'Connect streams by outcome (accepted, unauthenticated, permission_denied, invalid_argument, replaced).',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    storeWrites: new Counter({
+      name: 'tessera_scheduler_store_writes_total',
+      help: 'Writes the scheduler made to the topology store, by kind (heartbeats renew leases and write nothing).',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+  };
+}

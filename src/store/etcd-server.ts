@@ -1,0 +1,90 @@
+/**
+ * etcd-server: starts a private etcd (Debian's `etcd-server` package) on free loopback ports,
+ * for `tessera dev` and for the test harness. Production runs its own etcd cluster.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { Etcd3 } from 'etcd3';
+import { freePort } from '../common/net.js';
+
+/** EtcdServer is a running private etcd. */
+export interface EtcdServer {
+  endpoint: string;
+  dataDir: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** findEtcdBinary looks for `etcd` on PATH and in /usr/bin; undefined when absent. */
+export function findEtcdBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/local/bin'];
+  for (const dir of dirs) {
+    const candidate = join(dir, 'etcd');
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** START_TIMEOUT_MS: etcd answers within a second on a laptop; CI's 2 cores get headroom. */
+const START_TIMEOUT_MS = 20_000;
+
+/** startEtcdServer runs etcd in a fresh data directory and waits until it answers. */
+export async function startEtcdServer(options: { binary?: string; dataDir?: string } = {}): Promise<EtcdServer> {
+  const binary = options.binary ?? findEtcdBinary();
+  if (!binary) throw new Error('etcd is not installed: `apt-get install -y etcd-server` (Debian) or pass --etcd URL');
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tessera-etcd-')));
+  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  const child = spawn(
+    binary,
+    [
+      '--name', 'tessera-dev',
+      '--data-dir', dataDir,
+      '--listen-client-urls', endpoint,
+      '--advertise-client-urls', endpoint,
+      '--listen-peer-urls', peer,
+      '--initial-advertise-peer-urls', peer,
+      '--initial-cluster', `tessera-dev=${peer}`,
+      '--log-level', 'error',
+      '--logger', 'zap',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+  };
+  const client = new Etcd3({ hosts: endpoint, dialTimeout: 1_000 });
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`etcd exited with code ${child.exitCode}: ${stderr.trim()}`);
+      try {
+        await client.maintenance.status({ deadline: Date.now() + 1_000 });
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`etcd did not answer on ${endpoint} within ${START_TIMEOUT_MS} ms: ${stderr.trim()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  } finally {
+    client.close();
+  }
+  return { endpoint, dataDir, process: child, stop };
+}

@@ -1,0 +1,24 @@
+/**
+ * open-store: picks the TopologyStore from settings: etcd when endpoints are given, else memory.
+ */
+import type { Logger } from '../common/logger.js';
+import { EtcdTopologyStore } from './etcd-store.js';
+import { MemoryTopologyStore } from './memory-store.js';
+import type { TopologyStore } from './topology-store.js';
+
+/** openStore connects to etcd (and checks it answers) or creates an in-memory store. */
+export async function openStore(options: { etcdEndpoints: string[]; etcdPrefix: string; logger: Logger }): Promise<TopologyStore> {
+  if (options.etcdEndpoints.length === 0) {
+    options.logger.info('using the in-memory topology store: state lives in this process only');
+    return new MemoryTopologyStore();
+  }
+  const store = new EtcdTopologyStore({ endpoints: options.etcdEndpoints, root: options.etcdPrefix, logger: options.logger });
+  try {
+    await store.ping();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  options.logger.info({ endpoints: options.etcdEndpoints, prefix: options.etcdPrefix }, 'using etcd for the topology');
+  return store;
+}

@@ -1,0 +1,21 @@
+/**
+ * etcd: a private etcd per test file, on free ports, removed afterwards.
+ */
+import { Etcd3 } from 'etcd3';
+import { startEtcdServer, type EtcdServer } from '../../src/store/etcd-server.js';
+
+export type { EtcdServer };
+
+export async function startEtcd(): Promise<EtcdServer> {
+  return startEtcdServer();
+}
+
+/** dumpKeys reads every key under a prefix as a plain map, to compare store state before and after. */
+export async function dumpKeys(endpoint: string, prefix: string): Promise<Record<string, string>> {
+  const client = new Etcd3({ hosts: endpoint });
+  try {
+    return await client.getAll().prefix(prefix).strings();
+  } finally {
+    client.close();
+  }
+}
