@@ -99,6 +99,7 @@ export class Agent {
     const call = this.currentCall;
     if (call) {
       const closed = new Promise<void>((resolve) => call.once('status', () => resolve()));
+      call.write({ goodbye: { reason: 'agent stopping' } });
       call.end();
       await Promise.race([closed, sleep(2_000)]);
     }

@@ -6,6 +6,7 @@ import type { AgentServiceClient as _tessera_v1_AgentServiceClient, AgentService
 import type { ConnectRequestWire as _tessera_v1_ConnectRequestWire, ConnectRequest as _tessera_v1_ConnectRequest } from './tessera/v1/ConnectRequest.js';
 import type { ConnectResponseWire as _tessera_v1_ConnectResponseWire, ConnectResponse as _tessera_v1_ConnectResponse } from './tessera/v1/ConnectResponse.js';
 import type { CpuWire as _tessera_v1_CpuWire, Cpu as _tessera_v1_Cpu } from './tessera/v1/Cpu.js';
+import type { GoodbyeWire as _tessera_v1_GoodbyeWire, Goodbye as _tessera_v1_Goodbye } from './tessera/v1/Goodbye.js';
 import type { GpuWire as _tessera_v1_GpuWire, Gpu as _tessera_v1_Gpu } from './tessera/v1/Gpu.js';
 import type { HardwareWire as _tessera_v1_HardwareWire, Hardware as _tessera_v1_Hardware } from './tessera/v1/Hardware.js';
 import type { HeartbeatWire as _tessera_v1_HeartbeatWire, Heartbeat as _tessera_v1_Heartbeat } from './tessera/v1/Heartbeat.js';
@@ -33,6 +34,7 @@ export interface ProtoGrpcType {
       ConnectRequest: MessageTypeDefinition<_tessera_v1_ConnectRequestWire, _tessera_v1_ConnectRequest>
       ConnectResponse: MessageTypeDefinition<_tessera_v1_ConnectResponseWire, _tessera_v1_ConnectResponse>
       Cpu: MessageTypeDefinition<_tessera_v1_CpuWire, _tessera_v1_Cpu>
+      Goodbye: MessageTypeDefinition<_tessera_v1_GoodbyeWire, _tessera_v1_Goodbye>
       Gpu: MessageTypeDefinition<_tessera_v1_GpuWire, _tessera_v1_Gpu>
       GpuVendor: EnumTypeDefinition
       Hardware: MessageTypeDefinition<_tessera_v1_HardwareWire, _tessera_v1_Hardware>

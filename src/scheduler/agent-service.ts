@@ -135,12 +135,12 @@ export class AgentServiceImpl {
         void session.close('bad message', { revoke: false, status: { code: status.code ?? grpc.status.INTERNAL, details: status.details ?? '' } });
       }
     });
-    // The agent half-closed: a goodbye, so the worker goes offline now rather than at lease expiry.
+    // grpc-js ends the readable side both on a half-close and on a dropped connection, so an
+    // end alone is not a goodbye: the lease keeps the worker online until TTL.
     call.on('end', () => {
       forget();
-      void session.close('agent said goodbye', { revoke: true });
+      void session.close('stream ended', { revoke: false });
     });
-    // A dropped connection may be a blip: the lease keeps the worker online until TTL.
     call.on('cancelled', () => {
       forget();
       void session.close('connection lost', { revoke: false });
@@ -157,6 +157,10 @@ export class AgentServiceImpl {
     switch (message.msg) {
       case 'heartbeat':
         session.onHeartbeat(message.heartbeat!);
+        return;
+      case 'goodbye':
+        this.sessions.delete(session.workerId);
+        void session.close(`agent said goodbye: ${message.goodbye!.reason.slice(0, 200)}`, { revoke: true });
         return;
       case 'hello': {
         // A later Hello re-reports hardware (after a driver update or a GPU swap).

@@ -9,10 +9,16 @@ export async function scrape(url: string): Promise<string> {
   return response.text();
 }
 
-/** sampleValue returns the value of one series, e.g. sampleValue(text, 'tessera_workers_online{gpu_model="none"}'). */
-export function sampleValue(text: string, series: string): number | undefined {
+/**
+ * sampleValue returns the value of the first sample of `name` whose labels include `labels`,
+ * e.g. sampleValue(text, 'tessera_workers_online', { gpu_model: 'none' }).
+ */
+export function sampleValue(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   for (const line of text.split('\n')) {
-    if (line.startsWith(series + ' ')) return Number(line.slice(series.length + 1).trim().split(' ')[0]);
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries([...(match[3] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[4]);
   }
   return undefined;
 }

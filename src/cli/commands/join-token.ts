@@ -27,7 +27,7 @@ export function joinTokenCommand(): Command {
     .option('--description <text>', 'a note for operators');
   addStoreOptions(create);
   create.action(async (flags: { uses?: number; ttl?: string; description?: string; etcd?: string; etcdPrefix?: string }) => {
-    const logger = createLogger('cli');
+    const logger = createLogger('cli', process.env, true);
     try {
       const config = parseConfig(
         schema,
