@@ -62,7 +62,7 @@ export class Agent {
     private hardware?: Hardware,
   ) {
     const { proto } = loadTesseraProto();
-    this.client = new proto.AgentService(config.scheduler, grpc.credentials.createInsecure(), CLIENT_OPTIONS) as unknown as AgentServiceClient;
+    this.client = new proto.AgentService(config.scheduler, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
     this.backoff = new Backoff({ initialMs: config.backoffInitialMs, maxMs: config.backoffMaxMs });
   }
 
@@ -101,7 +101,10 @@ export class Agent {
       const closed = new Promise<void>((resolve) => call.once('status', () => resolve()));
       call.write({ goodbye: { reason: 'agent stopping' } });
       call.end();
-      await Promise.race([closed, sleep(2_000)]);
+      // Wait for the scheduler to close the stream, but not forever: it may be gone already.
+      const gaveUp = new AbortController();
+      await Promise.race([closed, sleep(2_000, gaveUp.signal)]);
+      gaveUp.abort();
     }
   }
 

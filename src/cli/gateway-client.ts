@@ -10,7 +10,7 @@ import { CLIENT_OPTIONS, loadTesseraProto } from '../common/grpc.js';
 /** connectGateway returns a client for `address`. */
 export function connectGateway(address: string): GatewayServiceClient {
   const { proto } = loadTesseraProto();
-  return new proto.GatewayService(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS) as unknown as GatewayServiceClient;
+  return new proto.GatewayService(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
 }
 
 /** listWorkers calls ListWorkers with a deadline. */

@@ -45,8 +45,8 @@ export function spawnTessera(args: string[], env: NodeJS.ProcessEnv = {}): Tesse
     }
     for (const w of waiters) w();
   };
-  createInterface({ input: child.stdout! }).on('line', onLine);
-  createInterface({ input: child.stderr! }).on('line', onLine);
+  createInterface({ input: child.stdout }).on('line', onLine);
+  createInterface({ input: child.stderr }).on('line', onLine);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const proc: TesseraProcess = {
     child,

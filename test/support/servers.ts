@@ -45,8 +45,8 @@ export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?:
   );
   const gateway = await startGateway(parseGatewayConfig({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', etcdEndpoints: [etcdEndpoint], etcdPrefix: root }), store, silentLogger);
   const { proto } = loadTesseraProto();
-  const agentClient = new proto.AgentService(scheduler.address, grpc.credentials.createInsecure(), CLIENT_OPTIONS) as unknown as AgentServiceClient;
-  const gatewayClient = new proto.GatewayService(gateway.address, grpc.credentials.createInsecure(), CLIENT_OPTIONS) as unknown as GatewayServiceClient;
+  const agentClient = new proto.AgentService(scheduler.address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
+  const gatewayClient = new proto.GatewayService(gateway.address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
   return {
     store,
     root,
