@@ -161,12 +161,17 @@ export class Agent {
     let lastAckAt = Date.now();
     let lastRttUs = 0;
     let abortReason: string | undefined;
+    const welcomeTimer = setTimeout(() => {
+      abortReason = `not accepted within ${this.config.connectTimeoutMs} ms`;
+      call.cancel();
+    }, this.config.connectTimeoutMs);
 
     return new Promise<string>((resolve) => {
       let finished = false;
       const finish = (reason: string): void => {
         if (finished) return;
         finished = true;
+        clearTimeout(welcomeTimer);
         clearInterval(beatTimer);
         if (this.state === 'connected') this.metrics.connected.set(0);
         this.state = this.abort.signal.aborted ? 'stopped' : 'disconnected';
@@ -176,6 +181,7 @@ export class Agent {
       call.on('data', (message: ConnectResponse) => {
         if (message.msg === 'welcome' && message.welcome) {
           const interval = message.welcome.heartbeatIntervalMs;
+          clearTimeout(welcomeTimer);
           this.state = 'connected';
           this.metrics.connected.set(1);
           this.backoff.reset();

@@ -23,6 +23,8 @@ export const agentConfigSchema = z
     /** First reconnect delay; doubles up to backoffMaxMs, with full jitter. */
     backoffInitialMs: durationMs.default('500ms'),
     backoffMaxMs: durationMs.default('15s'),
+    /** A Connect stream not welcomed within this is abandoned and retried (a silent network). */
+    connectTimeoutMs: durationMs.default('10s'),
     /** The nvidia-smi to run (a path, or looked up on PATH). */
     nvidiaSmi: z.string().min(1).default('nvidia-smi'),
   })
@@ -41,6 +43,7 @@ export const AGENT_SETTING_NAMES = {
   metricsListen: '--metrics-listen / TESSERA_AGENT_METRICS_LISTEN',
   backoffInitialMs: '--backoff-initial',
   backoffMaxMs: '--backoff-max',
+  connectTimeoutMs: '--connect-timeout',
   nvidiaSmi: '--nvidia-smi / TESSERA_NVIDIA_SMI',
 };
 

@@ -3,26 +3,14 @@
  * and against a real etcd (test/integration/store-contract.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Hardware } from '../../src/common/hardware.js';
-import { newWorkerId, sha256Hex } from '../../src/common/secrets.js';
+import { sha256Hex } from '../../src/common/secrets.js';
 import type { WorkerRecord } from '../../src/common/worker.js';
+import { workerRecord } from './workers.js';
+
+export { CPU_HARDWARE, workerRecord } from './workers.js';
 import { createJoinToken } from '../../src/store/join-tokens.js';
 import type { TopologyEvent, TopologyStore } from '../../src/store/topology-store.js';
 import { waitFor } from './processes.js';
-
-export const CPU_HARDWARE: Hardware = {
-  gpus: [],
-  cpu: { model: 'Test CPU', cores: 4, memoryTotalMib: 8192, arch: 'x64' },
-  driverVersion: '',
-  cudaVersion: '',
-  os: 'Linux',
-  hostname: 'test-host',
-  discoverySource: 'none',
-};
-
-export function workerRecord(overrides: Partial<WorkerRecord> = {}): WorkerRecord {
-  return { id: newWorkerId(), name: 'w', region: 'eu-west', labels: {}, hardware: CPU_HARDWARE, agentVersion: '0.1.0', joinedAtMs: Date.now(), ...overrides };
-}
 
 /** describeStoreContract registers the contract suite for one store factory. */
 export function describeStoreContract(name: string, open: () => Promise<TopologyStore>, close: (store: TopologyStore) => Promise<void>): void {

@@ -2,7 +2,6 @@
  * `tessera agent`: runs on a worker; dials the scheduler, proves its hardware, stays connected.
  */
 import { Command, Option } from 'commander';
-import { Agent, AgentFatalError } from '../../agent/agent.js';
 import { parseAgentConfig } from '../../agent/config.js';
 import { createLogger } from '../../common/logger.js';
 import { failAndExit } from '../lifecycle.js';
@@ -17,6 +16,7 @@ interface Flags {
   metricsListen?: string;
   backoffInitial?: string;
   backoffMax?: string;
+  connectTimeout?: string;
   nvidiaSmi?: string;
 }
 
@@ -32,6 +32,7 @@ export function agentCommand(): Command {
     .addOption(new Option('--metrics-listen <host:port>', 'agent /metrics address (default: 127.0.0.1:9472)').env('TESSERA_AGENT_METRICS_LISTEN'))
     .addOption(new Option('--backoff-initial <duration>', 'first reconnect delay (default: 500ms)'))
     .addOption(new Option('--backoff-max <duration>', 'longest reconnect delay (default: 15s)'))
+    .addOption(new Option('--connect-timeout <duration>', 'give up on a connection not accepted within this (default: 10s)'))
     .addOption(new Option('--nvidia-smi <path>', 'nvidia-smi to run (default: nvidia-smi on PATH)').env('TESSERA_NVIDIA_SMI'))
     .action(async (flags: Flags) => {
       const logger = createLogger('agent');
@@ -46,8 +47,10 @@ export function agentCommand(): Command {
           metricsListen: flags.metricsListen,
           backoffInitialMs: flags.backoffInitial,
           backoffMaxMs: flags.backoffMax,
+          connectTimeoutMs: flags.connectTimeout,
           nvidiaSmi: flags.nvidiaSmi,
         });
+        const { Agent } = await import('../../agent/agent.js');
         const agent = new Agent(config, logger);
         const stop = (signal: string): void => {
           logger.info({ signal }, 'stopping: saying goodbye to the scheduler');
@@ -57,7 +60,7 @@ export function agentCommand(): Command {
         process.once('SIGTERM', stop);
         await agent.run();
       } catch (err) {
-        if (err instanceof AgentFatalError) {
+        if (err instanceof Error && err.name === 'AgentFatalError') {
           logger.error(err.message);
           process.exit(1);
         }

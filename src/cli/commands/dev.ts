@@ -14,15 +14,10 @@ import { z } from 'zod';
 import { durationMs, listenAddress, parseConfig } from '../../common/config.js';
 import { createLogger, type Logger } from '../../common/logger.js';
 import { parseGatewayConfig } from '../../gateway/config.js';
-import { startGateway } from '../../gateway/gateway.js';
 import { parseSchedulerConfig } from '../../scheduler/config.js';
-import { startScheduler } from '../../scheduler/scheduler.js';
-import { findEtcdBinary, startEtcdServer, type EtcdServer } from '../../store/etcd-server.js';
-import { createJoinToken } from '../../store/join-tokens.js';
-import { openStore } from '../../store/open-store.js';
 import type { TopologyStore } from '../../store/topology-store.js';
+import type { EtcdServer } from '../../store/etcd-server.js';
 import { workersTable } from '../format.js';
-import { connectGateway, listWorkers } from '../gateway-client.js';
 import { failAndExit, untilSignal, type Stoppable } from '../lifecycle.js';
 import { splitList, toInt } from '../options.js';
 
@@ -91,6 +86,12 @@ export function devCommand(): Command {
 }
 
 async function runDev(config: z.output<typeof devSchema>, logger: Logger): Promise<void> {
+  const { findEtcdBinary, startEtcdServer } = await import('../../store/etcd-server.js');
+  const { openStore } = await import('../../store/open-store.js');
+  const { startScheduler } = await import('../../scheduler/scheduler.js');
+  const { startGateway } = await import('../../gateway/gateway.js');
+  const { createJoinToken } = await import('../../store/join-tokens.js');
+  const { connectGateway, listWorkers } = await import('../gateway-client.js');
   const parts: Stoppable[] = [];
   const workDir = await mkdtemp(join(tmpdir(), 'tessera-dev-'));
   parts.push({ stop: () => rm(workDir, { recursive: true, force: true }) });

@@ -4,8 +4,6 @@
 import { Command, Option } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { parseGatewayConfig } from '../../gateway/config.js';
-import { startGateway } from '../../gateway/gateway.js';
-import { openStore } from '../../store/open-store.js';
 import { failAndExit, untilSignal } from '../lifecycle.js';
 import { addStoreOptions, splitList, toInt } from '../options.js';
 
@@ -35,6 +33,8 @@ export function gatewayCommand(): Command {
         maxWatchStreams: flags.maxWatchStreams,
       });
       if (config.etcdEndpoints.length === 0) logger.warn('no --etcd given: this gateway sees an empty in-memory store');
+      const { openStore } = await import('../../store/open-store.js');
+      const { startGateway } = await import('../../gateway/gateway.js');
       const store = await openStore({ ...config, logger });
       const gateway = await startGateway(config, store, logger);
       await untilSignal(logger, [{ stop: () => store.close() }, gateway]);

@@ -2,7 +2,6 @@
  * `tessera hardware`: what this machine's agent would report, for the owner to check before joining.
  */
 import { Command, Option } from 'commander';
-import { discoverHardware } from '../../agent/discovery/index.js';
 import { hardwareSchema } from '../../common/hardware.js';
 import { hardwareText } from '../format.js';
 
@@ -12,6 +11,7 @@ export function hardwareCommand(): Command {
     .option('--json', 'print the report as JSON')
     .addOption(new Option('--nvidia-smi <path>', 'nvidia-smi to run (default: nvidia-smi on PATH)').env('TESSERA_NVIDIA_SMI'))
     .action(async (flags: { json?: boolean; nvidiaSmi?: string }) => {
+      const { discoverHardware } = await import('../../agent/discovery/index.js');
       const hardware = await discoverHardware({ nvidiaSmi: flags.nvidiaSmi });
       const check = hardwareSchema.safeParse(hardware);
       process.stdout.write(flags.json ? JSON.stringify(hardware, null, 2) + '\n' : hardwareText(hardware));

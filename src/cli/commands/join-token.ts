@@ -6,8 +6,6 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { durationMs, parseConfig } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
-import { createJoinToken } from '../../store/join-tokens.js';
-import { openStore } from '../../store/open-store.js';
 import { failAndExit } from '../lifecycle.js';
 import { addStoreOptions, splitList, toInt } from '../options.js';
 
@@ -34,6 +32,8 @@ export function joinTokenCommand(): Command {
         { etcdEndpoints: splitList(flags.etcd), etcdPrefix: flags.etcdPrefix, uses: flags.uses, ttlMs: flags.ttl, description: flags.description },
         { etcdEndpoints: '--etcd / TESSERA_ETCD', uses: '--uses', ttlMs: '--ttl', description: '--description' },
       );
+      const { openStore } = await import('../../store/open-store.js');
+      const { createJoinToken } = await import('../../store/join-tokens.js');
       const store = await openStore({ ...config, logger });
       const { token, expiresAtMs } = await createJoinToken(store, config);
       await store.close();

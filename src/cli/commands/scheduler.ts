@@ -4,8 +4,6 @@
 import { Command, Option } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { parseSchedulerConfig } from '../../scheduler/config.js';
-import { startScheduler } from '../../scheduler/scheduler.js';
-import { openStore } from '../../store/open-store.js';
 import { failAndExit, untilSignal } from '../lifecycle.js';
 import { addStoreOptions, splitList, toInt } from '../options.js';
 
@@ -44,6 +42,9 @@ export function schedulerCommand(): Command {
         schedulerId: flags.schedulerId,
       });
       if (config.etcdEndpoints.length === 0) logger.warn('no --etcd given: the topology lives in this process and other components cannot see it');
+      // Heavy modules load only when the command runs, so every `tessera` start stays quick.
+      const { openStore } = await import('../../store/open-store.js');
+      const { startScheduler } = await import('../../scheduler/scheduler.js');
       const store = await openStore({ ...config, logger });
       const scheduler = await startScheduler(config, store, logger);
       await untilSignal(logger, [{ stop: () => store.close() }, scheduler]);

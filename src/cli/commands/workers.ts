@@ -3,7 +3,6 @@
  */
 import { Command, Option } from 'commander';
 import type { ServiceError } from '@grpc/grpc-js';
-import { connectGateway, listWorkers } from '../gateway-client.js';
 import { workersTable } from '../format.js';
 
 export function workersCommand(): Command {
@@ -15,6 +14,7 @@ export function workersCommand(): Command {
     .option('--gpu-model <name>', 'only workers with this GPU model, e.g. "NVIDIA H200"')
     .option('--json', 'print JSON instead of a table')
     .action(async (flags: { gateway: string; online?: boolean; region?: string; gpuModel?: string; json?: boolean }) => {
+      const { connectGateway, listWorkers } = await import('../gateway-client.js');
       const client = connectGateway(flags.gateway);
       try {
         const workers = await listWorkers(client, { onlineOnly: flags.online ?? false, region: flags.region ?? '', gpuModel: flags.gpuModel ?? '' });

@@ -1,0 +1,57 @@
+/**
+ * The tessera command as users type it: the quick start (`tessera dev`), `tessera hardware`,
+ * and setting errors that name the setting.
+ */
+import { delimiter } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixturesPresent } from '../support/fixtures.js';
+import { fakeNvidiaSmi } from '../support/fake-nvidia-smi.js';
+import { runTessera } from '../support/processes.js';
+
+const PORTS = ['--scheduler-listen', '127.0.0.1:0', '--gateway-listen', '127.0.0.1:0', '--scheduler-metrics-listen', '127.0.0.1:0', '--gateway-metrics-listen', '127.0.0.1:0'];
+
+describe('tessera dev (the quick start)', () => {
+  it.each(['memory', 'etcd'])('brings up a fleet on the %s store, shows it through the gateway, and exits cleanly', async (store) => {
+    const result = await runTessera(['dev', '--agents', '2', '--store', store, '--exit-after-demo', ...PORTS]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('Demo: the fleet, as GatewayService.ListWorkers reports it');
+    const rows = result.stdout.split('\n').filter((l) => /^w-[0-9a-f]{16}\s/.test(l));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatch(/dev-agent-\d\s+cpu: \d+ cores\s+dev\s+yes/);
+    expect(result.stdout).toContain(`Tessera dev fleet is up (${store} store`);
+    expect(result.stdout).toMatch(/metrics\s+http:\/\/127\.0\.0\.1:\d+\/metrics\s+http:\/\/127\.0\.0\.1:\d+\/metrics/);
+  });
+});
+
+describe('tessera hardware', () => {
+  it('reports this machine\'s CPU when no GPU tool is present', async () => {
+    const result = await runTessera(['hardware', '--json'], { PATH: `${process.env.PATH}`, TESSERA_NVIDIA_SMI: '/nonexistent/nvidia-smi' });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { gpus: unknown[]; cpu: { cores: number }; discoverySource: string };
+    expect(report.gpus).toEqual([]);
+    expect(report.cpu.cores).toBeGreaterThan(0);
+    expect(report.discoverySource).toBe('none');
+  });
+
+  it.runIf(fixturesPresent)('reads the GPU that nvidia-smi on PATH reports (a stand-in printing the real H200 output)', async () => {
+    const dir = await fakeNvidiaSmi('nvidia-smi/h200/nvidia-smi-q.xml', 'nvidia-smi/h200/nvidia-smi-query.csv');
+    const result = await runTessera(['hardware'], { PATH: `${dir}${delimiter}${process.env.PATH}` });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/NVIDIA H200\s+143771 MiB\s+GPU-930ea816-c446-2969-4661-c22fcd35a1d9\s+1654124008041\s+00000000:00:06\.0\s+pass-through\s+9\.0\s+disabled/);
+    expect(result.stdout).toContain('driver:   580.159.04 (CUDA 13.0)');
+  });
+});
+
+describe('settings', () => {
+  it('stops with a message naming the setting and exit code 2', async () => {
+    const result = await runTessera(['scheduler', '--lease-ttl', 'forever']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('tessera: invalid setting --lease-ttl / TESSERA_LEASE_TTL: expected a duration such as 500ms, 10s, 5m, 1h or 7d');
+  });
+
+  it('tells an agent without identity or token what to do', async () => {
+    const result = await runTessera(['agent', '--scheduler', '127.0.0.1:1', '--state-dir', '/tmp/tessera-no-such-identity', '--metrics-listen', '127.0.0.1:0']);
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toContain('no worker identity in /tmp/tessera-no-such-identity and no join token: pass --join-token');
+  });
+});
