@@ -21,11 +21,11 @@ export class TcpProxy {
   /** start listens on a free loopback port and forwards to `target` ("host:port"). */
   static async start(target: string): Promise<TcpProxy> {
     const { host, port } = splitHostPort(target);
-    let proxy: TcpProxy | undefined;
-    const server = createServer((client) => proxy!.pipe(client, connect(port, host)));
+    const ready: { proxy?: TcpProxy } = {};
+    const server = createServer((client) => ready.proxy!.pipe(client, connect(port, host)));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new TcpProxy(server, `127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return proxy;
+    ready.proxy = new TcpProxy(server, `127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return ready.proxy;
   }
 
   private pipe(client: Socket, upstream: Socket): void {
