@@ -4,9 +4,16 @@
  */
 import { Gauge, type Registry } from 'prom-client';
 import type { TopologyView } from '../store/topology-view.js';
+import type { WorkerRecord } from './worker.js';
 
 /** CPU_ONLY_MODEL labels workers without a GPU. */
 export const CPU_ONLY_MODEL = 'none';
+
+/** onlineWorkers yields the records of workers whose lease is alive. */
+function* onlineWorkers(view: TopologyView | undefined): Generator<WorkerRecord> {
+  if (!view) return;
+  for (const [id, worker] of view.workers) if (view.isOnline(id)) yield worker;
+}
 
 /** registerFleetMetrics adds tessera_workers_online, tessera_gpus_online and tessera_workers_registered. */
 export function registerFleetMetrics(registry: Registry, view: () => TopologyView | undefined): void {
@@ -17,10 +24,7 @@ export function registerFleetMetrics(registry: Registry, view: () => TopologyVie
     registers: [registry],
     collect() {
       this.reset();
-      const current = view();
-      if (!current) return;
-      for (const [id, worker] of current.workers) {
-        if (!current.isOnline(id)) continue;
+      for (const worker of onlineWorkers(view())) {
         const models = new Set(worker.hardware.gpus.map((g) => g.name));
         if (models.size === 0) models.add(CPU_ONLY_MODEL);
         for (const model of models) this.inc({ gpu_model: model });
@@ -34,10 +38,7 @@ export function registerFleetMetrics(registry: Registry, view: () => TopologyVie
     registers: [registry],
     collect() {
       this.reset();
-      const current = view();
-      if (!current) return;
-      for (const [id, worker] of current.workers) {
-        if (!current.isOnline(id)) continue;
+      for (const worker of onlineWorkers(view())) {
         for (const gpu of worker.hardware.gpus) this.inc({ gpu_model: gpu.name });
       }
     },
