@@ -1,0 +1,41 @@
+/**
+ * snapshot: builds placement's view of the fleet from domain records. Pure: the controller hands
+ * it workers and the shards that hold resources.
+ */
+import { familyOf } from '../../common/gpu-catalog.js';
+import type { ShardRecord, Resources } from '../../common/job.js';
+import type { WorkerRecord } from '../../common/worker.js';
+import { NodeIndex } from './node-index.js';
+import type { NodeInfo } from './types.js';
+import { UsageTable } from './usage.js';
+
+/** nodeOf converts one worker. */
+export function nodeOf(worker: WorkerRecord, online: boolean, extras: { reputation?: number; latencyMs?: number } = {}): NodeInfo {
+  const gpus = worker.hardware.gpus.map((g, index) => ({ index, name: g.name, family: familyOf(g.name), memoryMib: g.memoryTotalMib }));
+  return {
+    id: worker.id,
+    online,
+    region: worker.region,
+    labels: worker.labels,
+    gpus,
+    families: new Set(gpus.map((g) => g.family).filter((f): f is string => f !== undefined)),
+    cpuCores: worker.hardware.cpu.cores,
+    memoryMib: worker.hardware.cpu.memoryTotalMib,
+    ...extras,
+  };
+}
+
+/** buildIndex indexes every worker. */
+export function buildIndex(workers: Iterable<[WorkerRecord, boolean]>): NodeIndex {
+  return new NodeIndex([...workers].map(([w, online]) => nodeOf(w, online)));
+}
+
+/** buildUsage totals what placed and running shards hold. */
+export function buildUsage(holding: Iterable<{ shard: ShardRecord; resources: Resources }>): UsageTable {
+  const usage = new UsageTable();
+  for (const { shard, resources } of holding) {
+    if (!shard.workerId || (shard.state !== 'placed' && shard.state !== 'running')) continue;
+    usage.reserve({ workerId: shard.workerId, gpuIndices: shard.gpuIndices ?? [] }, { resources, regions: [], labels: {} });
+  }
+  return usage;
+}
