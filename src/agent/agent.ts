@@ -19,6 +19,9 @@ import type { AgentConfig } from './config.js';
 import { discoverHardware } from './discovery/index.js';
 import { forgetIdentity, loadIdentity, saveIdentity, type WorkerIdentity } from './identity.js';
 import { AGENT_VERSION } from './version.js';
+import { ShardRunner } from './runner.js';
+import type { ShardUpdateWire } from '../gen/tessera/v1/ShardUpdate.js';
+import { join } from 'node:path';
 
 /** ACK_TIMEOUT_BEATS: three unanswered beats mean the link is dead even if TCP has not noticed. */
 const ACK_TIMEOUT_BEATS = 3;
@@ -56,11 +59,18 @@ export class Agent {
     gpus: new Gauge({ name: 'tessera_agent_gpus', help: 'GPUs this agent discovered.', registers: [this.registry] }),
   };
 
+  readonly runner: ShardRunner;
+
   constructor(
     private readonly config: AgentConfig,
     private readonly logger: Logger,
     private hardware?: Hardware,
   ) {
+    this.runner = new ShardRunner(
+      { workDir: join(config.stateDir, 'shards'), maxOutputBytes: config.maxShardOutputBytes, killGraceMs: config.killGraceMs },
+      (update) => this.sendUpdate(update),
+      logger,
+    );
     const { proto } = loadTesseraProto();
     this.client = new proto.AgentService(config.scheduler, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
     this.backoff = new Backoff({ initialMs: config.backoffInitialMs, maxMs: config.backoffMaxMs });
@@ -93,9 +103,10 @@ export class Agent {
     }
   }
 
-  /** stop says goodbye (the worker goes offline at once) and ends run(). */
+  /** stop ends running shards, says goodbye (the worker goes offline at once) and ends run(). */
   async stop(): Promise<void> {
     this.abort.abort();
+    await this.runner.stopAll();
     const call = this.currentCall;
     if (call) {
       const closed = new Promise<void>((resolve) => call.once('status', () => resolve()));
@@ -106,6 +117,12 @@ export class Agent {
       await Promise.race([closed, sleep(2_000, gaveUp.signal)]);
       gaveUp.abort();
     }
+  }
+
+  /** sendUpdate reports on a shard when connected; finished reports wait in the runner's outbox otherwise. */
+  private sendUpdate(update: ShardUpdateWire): void {
+    const call = this.currentCall;
+    if (call && this.state === 'connected' && !call.writableEnded) call.write({ shardUpdate: update });
   }
 
   private async ensureIdentity(): Promise<WorkerIdentity> {
@@ -187,6 +204,7 @@ export class Agent {
           this.backoff.reset();
           lastAckAt = Date.now();
           this.logger.info({ workerId: identity.workerId, scheduler: this.config.scheduler, schedulerId: message.welcome.schedulerId, heartbeatIntervalMs: interval }, 'connected to scheduler');
+          for (const report of this.runner.unacknowledged()) call.write({ shardUpdate: report });
           beatTimer = setInterval(() => {
             if (Date.now() - lastAckAt > ACK_TIMEOUT_BEATS * interval) {
               abortReason = `no heartbeat answer for ${Date.now() - lastAckAt} ms`;
@@ -195,6 +213,13 @@ export class Agent {
             }
             call.write({ heartbeat: { sequence: ++sequence, sentUnixMs: Date.now(), lastRttUs } });
           }, interval);
+        } else if (message.msg === 'assignShard' && message.assignShard) {
+          this.logger.info({ jobId: message.assignShard.shard?.jobId, index: message.assignShard.shard?.index, attempt: message.assignShard.shard?.attempt }, 'shard assigned');
+          this.runner.assign(message.assignShard);
+        } else if (message.msg === 'cancelShard' && message.cancelShard?.shard) {
+          this.runner.cancel(message.cancelShard.shard, message.cancelShard.reason);
+        } else if (message.msg === 'shardUpdateAck' && message.shardUpdateAck?.shard) {
+          this.runner.acknowledge(message.shardUpdateAck.shard);
         } else if (message.msg === 'heartbeatAck' && message.heartbeatAck) {
           lastAckAt = Date.now();
           const rttMs = Math.max(0, Date.now() - message.heartbeatAck.echoSentUnixMs);
@@ -216,6 +241,8 @@ export class Agent {
           agentVersion: AGENT_VERSION,
           region: this.config.region,
           labels: this.config.labels,
+          activeShards: this.runner.active(),
+          advertiseAddress: this.config.advertiseAddress,
         },
       });
     });

@@ -1,7 +1,7 @@
 /**
  * config: the agent's settings.
  */
-import { hostname, homedir } from 'node:os';
+import { hostname, homedir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { dialAddress, durationMs, labelMap, listenAddress, parseConfig } from '../common/config.js';
@@ -25,6 +25,12 @@ export const agentConfigSchema = z
     backoffMaxMs: durationMs.default('15s'),
     /** A Connect stream not welcomed within this is abandoned and retried (a silent network). */
     connectTimeoutMs: durationMs.default('10s'),
+    /** Output kept per shard attempt; past it the stream says it was truncated. */
+    maxShardOutputBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(1024 * 1024),
+    /** After SIGTERM (cancel, timeout), a shard's processes get this long before SIGKILL. */
+    killGraceMs: durationMs.default('10s'),
+    /** Address other gang ranks reach this worker at; default: the first non-loopback IPv4 address. */
+    advertiseAddress: z.string().min(1).max(255).default(() => defaultAdvertiseAddress()),
     /** The nvidia-smi to run (a path, or looked up on PATH). */
     nvidiaSmi: z.string().min(1).default('nvidia-smi'),
   })
@@ -45,7 +51,18 @@ export const AGENT_SETTING_NAMES = {
   backoffMaxMs: '--backoff-max',
   connectTimeoutMs: '--connect-timeout',
   nvidiaSmi: '--nvidia-smi / TESSERA_NVIDIA_SMI',
+  maxShardOutputBytes: '--max-shard-output-bytes',
+  killGraceMs: '--kill-grace',
+  advertiseAddress: '--advertise-address / TESSERA_ADVERTISE_ADDRESS',
 };
+
+/** defaultAdvertiseAddress picks the first non-internal IPv4 address, else loopback. */
+export function defaultAdvertiseAddress(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const address of list ?? []) if (address.family === 'IPv4' && !address.internal) return address.address;
+  }
+  return '127.0.0.1';
+}
 
 export function parseAgentConfig(raw: unknown): AgentConfig {
   return parseConfig(agentConfigSchema, raw, AGENT_SETTING_NAMES);

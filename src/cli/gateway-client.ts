@@ -5,6 +5,12 @@ import * as grpc from '@grpc/grpc-js';
 import type { GatewayServiceClient } from '../gen/tessera/v1/GatewayService.js';
 import type { ListWorkersRequestWire } from '../gen/tessera/v1/ListWorkersRequest.js';
 import type { Worker } from '../gen/tessera/v1/Worker.js';
+import type { JobSpecWire } from '../gen/tessera/v1/JobSpec.js';
+import type { SubmitJobResponse } from '../gen/tessera/v1/SubmitJobResponse.js';
+import type { GetJobResponse } from '../gen/tessera/v1/GetJobResponse.js';
+import type { ListJobsResponse } from '../gen/tessera/v1/ListJobsResponse.js';
+import type { CancelJobResponse } from '../gen/tessera/v1/CancelJobResponse.js';
+import type { ExplainPlacementResponse } from '../gen/tessera/v1/ExplainPlacementResponse.js';
 import { CLIENT_OPTIONS, loadTesseraProto } from '../common/grpc.js';
 
 /** connectGateway returns a client for `address`. */
@@ -18,4 +24,30 @@ export function listWorkers(client: GatewayServiceClient, request: ListWorkersRe
   return new Promise((resolve, reject) => {
     client.ListWorkers(request, { deadline: Date.now() + timeoutMs }, (err, response) => (err ? reject(err) : resolve(response!.workers)));
   });
+}
+
+/** withApiKey returns call metadata carrying a tenant API key. */
+export function withApiKey(apiKey: string | undefined): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  if (apiKey) metadata.set('authorization', `Bearer ${apiKey}`);
+  return metadata;
+}
+
+type Callback<Res> = (err: grpc.ServiceError | null, res?: Res) => void;
+
+function promised<Res>(invoke: (metadata: grpc.Metadata, options: grpc.CallOptions, callback: Callback<Res>) => unknown, apiKey: string | undefined, timeoutMs = 30_000): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    invoke(withApiKey(apiKey), { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res!)));
+  });
+}
+
+/** jobCalls are the job RPCs as promises, each with the caller's API key. */
+export function jobCalls(client: GatewayServiceClient, apiKey: string | undefined) {
+  return {
+    submit: (spec: JobSpecWire) => promised<SubmitJobResponse>((m, o, cb) => client.SubmitJob({ spec }, m, o, cb), apiKey),
+    get: (jobId: string) => promised<GetJobResponse>((m, o, cb) => client.GetJob({ jobId }, m, o, cb), apiKey),
+    list: (limit = 100) => promised<ListJobsResponse>((m, o, cb) => client.ListJobs({ limit }, m, o, cb), apiKey),
+    cancel: (jobId: string) => promised<CancelJobResponse>((m, o, cb) => client.CancelJob({ jobId }, m, o, cb), apiKey),
+    explain: (jobId: string) => promised<ExplainPlacementResponse>((m, o, cb) => client.ExplainPlacement({ jobId }, m, o, cb), apiKey),
+  };
 }

@@ -9,6 +9,7 @@ import { hardwareCommand } from './commands/hardware.js';
 import { joinTokenCommand } from './commands/join-token.js';
 import { schedulerCommand } from './commands/scheduler.js';
 import { workersCommand } from './commands/workers.js';
+import { jobCommands } from './commands/jobs.js';
 import { AGENT_VERSION } from '../agent/version.js';
 
 const program = new Command('tessera')
@@ -22,5 +23,6 @@ const program = new Command('tessera')
   .addCommand(workersCommand())
   .addCommand(hardwareCommand())
   .addCommand(joinTokenCommand());
+for (const command of jobCommands()) program.addCommand(command);
 
 await program.parseAsync(process.argv);

@@ -8,8 +8,11 @@ import { labelsSchema, regionSchema } from './worker.js';
 
 /** Limits, each with its reason. */
 export const JOB_LIMITS = {
-  /** A gang spans at most 64 ranks: the all-or-nothing reservation must stay cheap to compute. */
-  maxWorldSize: 64,
+  /**
+   * A gang spans at most 32 ranks: all ranks are placed in one etcd transaction (a compare and a
+   * put per rank, plus the job), and etcd allows 128 operations per transaction by default.
+   */
+  maxWorldSize: 32,
   /** An independent job has at most 10,000 shards; larger maps should be several jobs. */
   maxShards: 10_000,
   maxInputs: 100_000,
@@ -26,6 +29,11 @@ export const JOB_LIMITS = {
   maxTimeoutSeconds: 7 * 86_400,
   maxAttempts: 10,
 } as const;
+
+/** base64Bytes is the decoded size of a base64 string. */
+export function base64Bytes(b64: string): number {
+  return Math.floor((b64.length * 3) / 4) - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0);
+}
 
 const relativePath = z
   .string()
@@ -54,13 +62,17 @@ export const entrypointSchema = z.object({
     .array(
       z.object({
         path: relativePath,
-        content: z.string().max(JOB_LIMITS.maxFileBytes, `expected at most ${JOB_LIMITS.maxFileBytes} bytes per file`),
+        /** The file's bytes, base64-encoded (files may be binary). */
+        contentBase64: z
+          .string()
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64')
+          .refine((b64) => base64Bytes(b64) <= JOB_LIMITS.maxFileBytes, `expected at most ${JOB_LIMITS.maxFileBytes} bytes per file`),
         mode: z.number().int().min(0).max(0o777).default(0o644),
       }),
     )
     .max(JOB_LIMITS.maxFiles, `expected at most ${JOB_LIMITS.maxFiles} files`)
     .default([])
-    .refine((files) => files.reduce((n, f) => n + f.content.length, 0) <= JOB_LIMITS.maxFilesTotalBytes, `expected at most ${JOB_LIMITS.maxFilesTotalBytes} bytes of files in all`)
+    .refine((files) => files.reduce((n, f) => n + base64Bytes(f.contentBase64), 0) <= JOB_LIMITS.maxFilesTotalBytes, `expected at most ${JOB_LIMITS.maxFilesTotalBytes} bytes of files in all`)
     .refine((files) => new Set(files.map((f) => f.path)).size === files.length, 'expected each file path once'),
 });
 

@@ -2,7 +2,7 @@
  * config: the gateway's settings.
  */
 import { z } from 'zod';
-import { listenAddress, parseConfig } from '../common/config.js';
+import { durationMs, listenAddress, parseConfig } from '../common/config.js';
 import { DEFAULT_ROOT } from '../store/keys.js';
 
 export const gatewayConfigSchema = z.object({
@@ -15,6 +15,8 @@ export const gatewayConfigSchema = z.object({
   etcdPrefix: z.string().regex(/^\/.*\/$/, 'expected a key prefix that starts and ends with "/"').default(DEFAULT_ROOT),
   /** Largest request a client may send. Requests today are small; 4 MiB leaves room for job specs. */
   maxRequestBytes: z.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** How long a job's record, shards and events are kept after submission (every key hangs on one lease). */
+  jobRetentionMs: durationMs.default('14d').refine((ms) => ms >= 60_000, 'expected at least 1m'),
   /** At most this many WatchWorkers streams at once, so watchers cannot exhaust the gateway. */
   maxWatchStreams: z.number().int().min(1).max(100_000).default(1000),
 });
@@ -29,6 +31,7 @@ export const GATEWAY_SETTING_NAMES = {
   etcdPrefix: '--etcd-prefix / TESSERA_ETCD_PREFIX',
   maxRequestBytes: '--max-request-bytes',
   maxWatchStreams: '--max-watch-streams',
+  jobRetentionMs: '--job-retention / TESSERA_JOB_RETENTION',
 };
 
 export function parseGatewayConfig(raw: unknown): GatewayConfig {

@@ -15,6 +15,10 @@ import { TopologyView, type WorkerChange } from '../store/topology-view.js';
 import type { WorkerRecord } from '../common/worker.js';
 import type { GatewayConfig } from './config.js';
 import { filterFromWire, matchesFilter, watchEventToWire, workerIdFromWire } from './convert.js';
+import type { Kv } from '../store/kv.js';
+import { JobStore } from '../store/job-store.js';
+import { TenantAuth } from './auth.js';
+import { jobHandlers } from './jobs-api.js';
 
 /** RunningGateway is a started gateway. */
 export interface RunningGateway {
@@ -24,7 +28,7 @@ export interface RunningGateway {
 }
 
 /** startGateway serves GatewayService on `config.listen`. The caller owns `store`. */
-export async function startGateway(config: GatewayConfig, store: TopologyStore, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig, store: TopologyStore, kv: Kv, logger: Logger): Promise<RunningGateway> {
   const registry = createRegistry('gateway');
   const view = await TopologyView.start(store);
   registerFleetMetrics(registry, () => view);
@@ -43,7 +47,7 @@ export async function startGateway(config: GatewayConfig, store: TopologyStore, 
       this.set(watchers.size);
     },
   });
-  const counted = <Req, Res>(method: string, handle: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> => {
+  const counted = <Req, Res>(method: string, handle: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> => {
     const inner = unaryHandler<Req, Res>(logger, handle);
     return (call, callback) =>
       inner(call, (err, value) => {
@@ -52,7 +56,18 @@ export async function startGateway(config: GatewayConfig, store: TopologyStore, 
       });
   };
 
+  let eventStreams = 0;
+  new Gauge({
+    name: 'tessera_gateway_job_event_streams',
+    help: 'Open StreamJobEvents streams.',
+    registers: [registry],
+    collect() {
+      this.set(eventStreams);
+    },
+  });
+  const jobStore = new JobStore(kv, config.etcdPrefix);
   const handlers: GatewayServiceHandlers = {
+    ...jobHandlers(jobStore, new TenantAuth(jobStore), counted, { retentionMs: config.jobRetentionMs, logger }, (delta) => (eventStreams += delta)),
     ListWorkers: counted('ListWorkers', async (request) => {
       const filter = filterFromWire(request);
       const workers = (await store.listWorkers()).filter((w) => matchesFilter(w, filter));

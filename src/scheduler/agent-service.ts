@@ -19,13 +19,20 @@ import { AgentSession } from './agent-session.js';
 import type { SchedulerConfig } from './config.js';
 import { reportFromHello, reportFromJoin } from './convert.js';
 import type { SchedulerMetrics } from './metrics.js';
+import type { AgentLink, JobController } from './jobs/controller.js';
+import { refFromWire, parseShardUpdate } from './shard-updates.js';
+import { assignToWire } from '../common/job-wire.js';
+import type { JobRecord, ShardRecord } from '../common/job.js';
 
 
 type ConnectCall = grpc.ServerDuplexStream<ConnectRequest, ConnectResponseWire>;
 
 /** AgentServiceImpl holds the sessions of the agents connected to this replica. */
-export class AgentServiceImpl {
+export class AgentServiceImpl implements AgentLink {
   readonly sessions = new Map<string, AgentSession>();
+  /** controller runs jobs; set once the scheduler has started it. */
+  controller: JobController | undefined;
+  private readonly addresses = new Map<string, string>();
 
   constructor(
     private readonly config: SchedulerConfig,
@@ -51,6 +58,24 @@ export class AgentServiceImpl {
       ),
     );
     this.sessions.clear();
+  }
+
+  assign(workerId: string, job: JobRecord, shard: ShardRecord, env: Record<string, string>): boolean {
+    const session = this.sessions.get(workerId);
+    if (!session || session.isClosed) return false;
+    session.send({ assignShard: assignToWire(job, shard, env) });
+    return true;
+  }
+
+  cancel(workerId: string, ref: { jobId: string; index: number; attempt: number }, reason: string): boolean {
+    const session = this.sessions.get(workerId);
+    if (!session || session.isClosed) return false;
+    session.send({ cancelShard: { shard: ref, reason } });
+    return true;
+  }
+
+  advertiseAddress(workerId: string): string | undefined {
+    return this.addresses.get(workerId);
   }
 
   private async join(request: JoinRequest): Promise<JoinResponseWire> {
@@ -96,6 +121,9 @@ export class AgentServiceImpl {
     const existing = await this.store.getWorker(authenticatedId);
     if (!existing) throw new Unauthenticated(`worker ${authenticatedId} is not registered`);
     const { report } = reportFromHello(first.hello, existing.name);
+    const active = first.hello.activeShards.map((r, i) => refFromWire(r, `hello.active_shards[${i}]`));
+    const advertise = first.hello.advertiseAddress;
+    if (advertise.length > 255) throw new InvalidArgument('hello.advertise_address', 'expected at most 255 characters');
     await this.recordChanges(existing, report);
 
     const previous = this.sessions.get(authenticatedId);
@@ -118,7 +146,9 @@ export class AgentServiceImpl {
         schedulerId: this.config.schedulerId,
       },
     });
+    if (advertise) this.addresses.set(authenticatedId, advertise);
     this.follow(call, session, existing.name);
+    this.controller?.onConnected(authenticatedId, active);
   }
 
   private follow(call: ConnectCall, session: AgentSession, name: string): void {
@@ -158,6 +188,26 @@ export class AgentServiceImpl {
       case 'heartbeat':
         session.onHeartbeat(message.heartbeat!);
         return;
+      case 'shardUpdate': {
+        const update = parseShardUpdate(message.shardUpdate!);
+        const controller = this.controller;
+        if (!controller) return;
+        switch (update.kind) {
+          case 'started':
+            controller.onStarted(session.workerId, update.ref, update.startedAtMs);
+            return;
+          case 'output':
+            controller.onOutput(session.workerId, update.ref, update.stream, update.data, update.truncated);
+            return;
+          case 'finished':
+            controller.onFinished(session.workerId, update.ref, update.end, () => session.send({ shardUpdateAck: { shard: update.ref } }));
+            return;
+          case 'rejected':
+            controller.onFinished(session.workerId, update.ref, { exitCode: -1, error: `agent refused the assignment: ${update.reason}` }, () => session.send({ shardUpdateAck: { shard: update.ref } }));
+            return;
+        }
+        return;
+      }
       case 'goodbye':
         this.sessions.delete(session.workerId);
         void session.close(`agent said goodbye: ${message.goodbye!.reason.slice(0, 200)}`, { revoke: true });
@@ -173,7 +223,7 @@ export class AgentServiceImpl {
         return;
       }
       case undefined:
-        throw new InvalidArgument('msg', 'expected hello or heartbeat');
+        throw new InvalidArgument('msg', 'expected hello, heartbeat, shard_update or goodbye');
     }
   }
 

@@ -10,6 +10,9 @@ export interface SchedulerMetrics {
   joins: Counter<'outcome'>;
   connects: Counter<'outcome'>;
   storeWrites: Counter<'kind'>;
+  dispatchLatency: Histogram;
+  placements: Counter<'outcome'>;
+  shardResults: Counter<'state'>;
 }
 
 /** createSchedulerMetrics registers the scheduler's own series. */
@@ -45,6 +48,24 @@ export function createSchedulerMetrics(registry: Registry, streamCount: () => nu
       name: 'tessera_scheduler_store_writes_total',
       help: 'Writes the scheduler made to the topology store, by kind (heartbeats renew leases and write nothing).',
       labelNames: ['kind'],
+      registers: [registry],
+    }),
+    dispatchLatency: new Histogram({
+      name: 'tessera_scheduler_dispatch_latency_seconds',
+      help: 'From a shard placed (committed) to its process running on the agent.',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    placements: new Counter({
+      name: 'tessera_scheduler_placements_total',
+      help: 'Shard placement outcomes (placed, conflict, unplaceable).',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    shardResults: new Counter({
+      name: 'tessera_scheduler_shard_results_total',
+      help: 'Final shard results by state (succeeded, failed, cancelled).',
+      labelNames: ['state'],
       registers: [registry],
     }),
   };

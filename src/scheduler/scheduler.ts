@@ -11,36 +11,47 @@ import { TopologyView } from '../store/topology-view.js';
 import { AgentServiceImpl } from './agent-service.js';
 import type { SchedulerConfig } from './config.js';
 import { createSchedulerMetrics } from './metrics.js';
+import type { Kv } from '../store/kv.js';
+import { JobStore } from '../store/job-store.js';
+import { JobController } from './jobs/controller.js';
 
 /** RunningScheduler is a started scheduler. */
 export interface RunningScheduler {
   address: string;
+  /** controller is exposed for tests and benchmarks that wait for it to settle. */
+  controller: JobController;
   metricsUrl: string;
   stop(): Promise<void>;
 }
 
 /** startScheduler starts serving agents on `config.listen`. The caller owns `store`. */
-export async function startScheduler(config: SchedulerConfig, store: TopologyStore, logger: Logger): Promise<RunningScheduler> {
+export async function startScheduler(config: SchedulerConfig, store: TopologyStore, kv: Kv, logger: Logger): Promise<RunningScheduler> {
   const registry = createRegistry('scheduler');
   const view = await TopologyView.start(store);
   registerFleetMetrics(registry, () => view);
-  const service: AgentServiceImpl = new AgentServiceImpl(config, store, createSchedulerMetrics(registry, (): number => service.sessions.size), logger);
+  const metrics = createSchedulerMetrics(registry, (): number => service.sessions.size);
+  const service: AgentServiceImpl = new AgentServiceImpl(config, store, metrics, logger);
+  const controller = new JobController(new JobStore(kv, config.etcdPrefix), view, service, metrics, logger);
+  service.controller = controller;
+  await controller.start();
   const { proto } = loadTesseraProto();
   const { server } = createServer(['tessera.v1.AgentService'], { maxReceiveMessageBytes: config.maxAgentMessageBytes });
   server.addService(guardService(proto.AgentService.service), service.handlers());
   const address = await bindServer(server, config.listen);
-  const metrics = await startMetricsServer(registry, config.metricsListen, logger);
+  const metricsServer = await startMetricsServer(registry, config.metricsListen, logger);
   logger.info(
-    { grpcAddress: address, metricsUrl: metrics.url, store: store.kind, schedulerId: config.schedulerId, leaseTtlMs: config.leaseTtlMs },
+    { grpcAddress: address, metricsUrl: metricsServer.url, store: store.kind, schedulerId: config.schedulerId, leaseTtlMs: config.leaseTtlMs },
     'scheduler listening',
   );
   return {
     address,
-    metricsUrl: metrics.url,
+    controller,
+    metricsUrl: metricsServer.url,
     async stop() {
+      await controller.stop();
       await service.closeAll();
       await shutdownServer(server);
-      await metrics.close();
+      await metricsServer.close();
       await view.stop();
     },
   };

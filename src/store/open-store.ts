@@ -5,6 +5,8 @@ import type { Logger } from '../common/logger.js';
 import { EtcdTopologyStore } from './etcd-store.js';
 import { MemoryTopologyStore } from './memory-store.js';
 import type { TopologyStore } from './topology-store.js';
+import type { Kv } from './kv.js';
+import { MemoryKv } from './kv-memory.js';
 
 /** openStore connects to etcd (and checks it answers) or creates an in-memory store. */
 export async function openStore(options: { etcdEndpoints: string[]; etcdPrefix: string; logger: Logger }): Promise<TopologyStore> {
@@ -21,4 +23,11 @@ export async function openStore(options: { etcdEndpoints: string[]; etcdPrefix: 
   }
   options.logger.info({ endpoints: options.etcdEndpoints, prefix: options.etcdPrefix }, 'using etcd for the topology');
   return store;
+}
+
+/** openKv opens the Kv the job store runs on: etcd when endpoints are given, else in memory. */
+export async function openKv(options: { etcdEndpoints: string[] }): Promise<Kv> {
+  if (options.etcdEndpoints.length === 0) return new MemoryKv();
+  const { EtcdKv } = await import('./kv-etcd.js');
+  return new EtcdKv(options.etcdEndpoints);
 }

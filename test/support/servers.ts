@@ -13,12 +13,15 @@ import { startGateway, type RunningGateway } from '../../src/gateway/gateway.js'
 import { parseSchedulerConfig } from '../../src/scheduler/config.js';
 import { startScheduler, type RunningScheduler } from '../../src/scheduler/scheduler.js';
 import { EtcdTopologyStore } from '../../src/store/etcd-store.js';
+import { EtcdKv } from '../../src/store/kv-etcd.js';
+import { JobStore } from '../../src/store/job-store.js';
 
 export const silentLogger = createLogger('test', { TESSERA_LOG_LEVEL: 'silent' });
 
 /** Servers is one in-process scheduler + gateway sharing an etcd key root. */
 export interface Servers {
   store: EtcdTopologyStore;
+  jobs: JobStore;
   root: string;
   scheduler: RunningScheduler;
   gateway: RunningGateway;
@@ -30,6 +33,8 @@ export interface Servers {
 export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?: string; heartbeatInterval?: string; helloTimeout?: string } = {}): Promise<Servers> {
   const root = `/tessera-test-${randomBytes(4).toString('hex')}/v1/`;
   const store = new EtcdTopologyStore({ endpoints: [etcdEndpoint], root, logger: silentLogger });
+  const kv = new EtcdKv([etcdEndpoint]);
+  const jobs = new JobStore(kv, root);
   const scheduler = await startScheduler(
     parseSchedulerConfig({
       listen: '127.0.0.1:0',
@@ -41,14 +46,16 @@ export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?:
       helloTimeoutMs: overrides.helloTimeout ?? '2s',
     }),
     store,
+    kv,
     silentLogger,
   );
-  const gateway = await startGateway(parseGatewayConfig({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', etcdEndpoints: [etcdEndpoint], etcdPrefix: root }), store, silentLogger);
+  const gateway = await startGateway(parseGatewayConfig({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', etcdEndpoints: [etcdEndpoint], etcdPrefix: root }), store, kv, silentLogger);
   const { proto } = loadTesseraProto();
   const agentClient = new proto.AgentService(scheduler.address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
   const gatewayClient = new proto.GatewayService(gateway.address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
   return {
     store,
+    jobs,
     root,
     scheduler,
     gateway,
@@ -61,6 +68,7 @@ export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?:
       await scheduler.stop();
       await store.deleteAll();
       await store.close();
+      await kv.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { parseAgentConfig } from '../../agent/config.js';
 import { createLogger } from '../../common/logger.js';
 import { failAndExit } from '../lifecycle.js';
+import { toInt } from '../options.js';
 
 interface Flags {
   scheduler?: string;
@@ -17,6 +18,9 @@ interface Flags {
   backoffInitial?: string;
   backoffMax?: string;
   connectTimeout?: string;
+  maxShardOutputBytes?: number;
+  killGrace?: string;
+  advertiseAddress?: string;
   nvidiaSmi?: string;
 }
 
@@ -33,6 +37,9 @@ export function agentCommand(): Command {
     .addOption(new Option('--backoff-initial <duration>', 'first reconnect delay (default: 500ms)'))
     .addOption(new Option('--backoff-max <duration>', 'longest reconnect delay (default: 15s)'))
     .addOption(new Option('--connect-timeout <duration>', 'give up on a connection not accepted within this (default: 10s)'))
+    .addOption(new Option('--max-shard-output-bytes <n>', 'output kept per shard attempt (default: 1048576)').argParser(toInt))
+    .addOption(new Option('--kill-grace <duration>', 'SIGTERM → SIGKILL grace for cancelled shards (default: 10s)'))
+    .addOption(new Option('--advertise-address <addr>', 'address gang ranks reach this worker at (default: first non-loopback IPv4)').env('TESSERA_ADVERTISE_ADDRESS'))
     .addOption(new Option('--nvidia-smi <path>', 'nvidia-smi to run (default: nvidia-smi on PATH)').env('TESSERA_NVIDIA_SMI'))
     .action(async (flags: Flags) => {
       const logger = createLogger('agent');
@@ -48,6 +55,9 @@ export function agentCommand(): Command {
           backoffInitialMs: flags.backoffInitial,
           backoffMaxMs: flags.backoffMax,
           connectTimeoutMs: flags.connectTimeout,
+          maxShardOutputBytes: flags.maxShardOutputBytes,
+          killGraceMs: flags.killGrace,
+          advertiseAddress: flags.advertiseAddress,
           nvidiaSmi: flags.nvidiaSmi,
         });
         const { Agent } = await import('../../agent/agent.js');

@@ -87,7 +87,7 @@ export function devCommand(): Command {
 
 async function runDev(config: z.output<typeof devSchema>, logger: Logger): Promise<void> {
   const { findEtcdBinary, startEtcdServer } = await import('../../store/etcd-server.js');
-  const { openStore } = await import('../../store/open-store.js');
+  const { openKv, openStore } = await import('../../store/open-store.js');
   const { startScheduler } = await import('../../scheduler/scheduler.js');
   const { startGateway } = await import('../../gateway/gateway.js');
   const { createJoinToken } = await import('../../store/join-tokens.js');
@@ -109,16 +109,20 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger): Promi
   }
   const store: TopologyStore = await openStore({ etcdEndpoints: endpoints, etcdPrefix: '/tessera/v1/', logger });
   parts.push({ stop: () => store.close() });
+  const kv = await openKv({ etcdEndpoints: endpoints });
+  parts.push({ stop: () => kv.close() });
 
   const scheduler = await startScheduler(
     parseSchedulerConfig({ listen: config.schedulerListen, metricsListen: config.schedulerMetricsListen, etcdEndpoints: endpoints, leaseTtlMs: config.leaseTtl, heartbeatIntervalMs: config.heartbeatInterval }),
     store,
+    kv,
     createLogger('scheduler'),
   );
   parts.push(scheduler);
   const gateway = await startGateway(
     parseGatewayConfig({ listen: config.gatewayListen, metricsListen: config.gatewayMetricsListen, etcdEndpoints: endpoints }),
     store,
+    kv,
     createLogger('gateway'),
   );
   parts.push(gateway);

@@ -13,6 +13,7 @@ interface Flags {
   etcd?: string;
   etcdPrefix?: string;
   maxWatchStreams?: number;
+  jobRetention?: string;
 }
 
 export function gatewayCommand(): Command {
@@ -20,7 +21,8 @@ export function gatewayCommand(): Command {
     .description('Run the gateway: the client API (workers now; clusters and jobs as they land)')
     .addOption(new Option('--listen <host:port>', 'GatewayService gRPC address (default: 0.0.0.0:7080)').env('TESSERA_GATEWAY_LISTEN'))
     .addOption(new Option('--metrics-listen <host:port>', 'Prometheus /metrics address (default: 0.0.0.0:9471)').env('TESSERA_GATEWAY_METRICS_LISTEN'))
-    .addOption(new Option('--max-watch-streams <n>', 'WatchWorkers streams at once (default: 1000)').argParser(toInt));
+    .addOption(new Option('--max-watch-streams <n>', 'WatchWorkers streams at once (default: 1000)').argParser(toInt))
+    .addOption(new Option('--job-retention <duration>', 'how long jobs and their events are kept (default: 14d)').env('TESSERA_JOB_RETENTION'));
   addStoreOptions(command);
   return command.action(async (flags: Flags) => {
     const logger = createLogger('gateway');
@@ -31,13 +33,15 @@ export function gatewayCommand(): Command {
         etcdEndpoints: splitList(flags.etcd),
         etcdPrefix: flags.etcdPrefix,
         maxWatchStreams: flags.maxWatchStreams,
+        jobRetentionMs: flags.jobRetention,
       });
       if (config.etcdEndpoints.length === 0) logger.warn('no --etcd given: this gateway sees an empty in-memory store');
-      const { openStore } = await import('../../store/open-store.js');
+      const { openKv, openStore } = await import('../../store/open-store.js');
       const { startGateway } = await import('../../gateway/gateway.js');
       const store = await openStore({ ...config, logger });
-      const gateway = await startGateway(config, store, logger);
-      await untilSignal(logger, [{ stop: () => store.close() }, gateway]);
+      const kv = await openKv(config);
+      const gateway = await startGateway(config, store, kv, logger);
+      await untilSignal(logger, [{ stop: () => store.close() }, { stop: () => kv.close() }, gateway]);
     } catch (err) {
       failAndExit(err, logger);
     }

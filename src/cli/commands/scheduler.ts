@@ -43,11 +43,12 @@ export function schedulerCommand(): Command {
       });
       if (config.etcdEndpoints.length === 0) logger.warn('no --etcd given: the topology lives in this process and other components cannot see it');
       // Heavy modules load only when the command runs, so every `tessera` start stays quick.
-      const { openStore } = await import('../../store/open-store.js');
+      const { openKv, openStore } = await import('../../store/open-store.js');
       const { startScheduler } = await import('../../scheduler/scheduler.js');
       const store = await openStore({ ...config, logger });
-      const scheduler = await startScheduler(config, store, logger);
-      await untilSignal(logger, [{ stop: () => store.close() }, scheduler]);
+      const kv = await openKv(config);
+      const scheduler = await startScheduler(config, store, kv, logger);
+      await untilSignal(logger, [{ stop: () => store.close() }, { stop: () => kv.close() }, scheduler]);
     } catch (err) {
       failAndExit(err, logger);
     }

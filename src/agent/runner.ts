@@ -1,0 +1,262 @@
+/**
+ * runner: runs shard attempts as real child processes, each in its own process group and its
+ * own directory, streams their output in chunks (capped), reads the structured result from
+ * TESSERA_RESULT_PATH, and reports exit code, wall time and peak RSS. Cancel and timeout send
+ * SIGTERM to the group, then SIGKILL after a grace period.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { AssignShard } from '../gen/tessera/v1/AssignShard.js';
+import type { ShardUpdateWire } from '../gen/tessera/v1/ShardUpdate.js';
+import { entrypointFromWire } from '../common/job-wire.js';
+import type { Logger } from '../common/logger.js';
+import { groupRssKib, signalGroup } from './process-group.js';
+
+/** RunnerOptions: where shard directories go and the limits the worker's owner set. */
+export interface RunnerOptions {
+  workDir: string;
+  maxOutputBytes: number;
+  killGraceMs: number;
+}
+
+/** ShardKey identifies one attempt. */
+export interface ShardRef {
+  jobId: string;
+  index: number;
+  attempt: number;
+}
+
+/** FLUSH_MS / FLUSH_BYTES: output goes up at least every 200 ms or 16 KiB, whichever first. */
+const FLUSH_MS = 200;
+const FLUSH_BYTES = 16 * 1024;
+/** RSS_SAMPLE_MS: how often the group's memory is sampled for its peak. */
+const RSS_SAMPLE_MS = 250;
+/** MAX_RESULT_BYTES matches the scheduler's cap on a structured result. */
+const MAX_RESULT_BYTES = 64 * 1024;
+/** Variables of the agent's own environment a shard inherits; nothing else (no join token, no secrets). */
+const INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ'];
+
+interface Running {
+  ref: ShardRef;
+  child: ChildProcess;
+  dir: string;
+  startedAt: number;
+  stopReason?: 'cancelled' | 'timed-out' | 'agent-stopping';
+  stopDetail?: string;
+  killTimer?: NodeJS.Timeout;
+}
+
+const keyOf = (r: { jobId: string; index: number }): string => `${r.jobId}/${r.index}`;
+
+/** ShardRunner owns every shard process of one agent. */
+export class ShardRunner {
+  private readonly running = new Map<string, Running>();
+  private readonly highestAttempt = new Map<string, number>();
+  /** Finished reports not yet acknowledged by the scheduler; resent after a reconnect. */
+  private readonly outbox = new Map<string, ShardUpdateWire>();
+
+  constructor(
+    private readonly options: RunnerOptions,
+    private readonly send: (update: ShardUpdateWire) => void,
+    private readonly logger: Logger,
+  ) {}
+
+  active(): ShardRef[] {
+    return [...this.running.values()].map((r) => r.ref);
+  }
+
+  /** unacknowledged returns finished reports to resend after a reconnect. */
+  unacknowledged(): ShardUpdateWire[] {
+    return [...this.outbox.values()];
+  }
+
+  acknowledge(ref: ShardRef): void {
+    this.outbox.delete(`${keyOf(ref)}/${ref.attempt}`);
+  }
+
+  assign(message: AssignShard): void {
+    const ref = message.shard!;
+    const key = keyOf(ref);
+    const seen = this.highestAttempt.get(key) ?? 0;
+    const current = this.running.get(key);
+    if (ref.attempt < seen || (ref.attempt === seen && current?.ref.attempt === ref.attempt)) {
+      if (ref.attempt < seen) this.send({ shard: ref, rejected: `stale attempt ${ref.attempt}: attempt ${seen} was already assigned here` });
+      return;
+    }
+    this.highestAttempt.set(key, ref.attempt);
+    if (current) this.stop(current, 'cancelled', `superseded by attempt ${ref.attempt}`);
+    void this.start(message).catch((err: unknown) => {
+      this.logger.error({ err, ...ref }, 'could not start shard');
+      this.finish(ref, { exitCode: -1, error: `could not start: ${(err as Error).message}` });
+    });
+  }
+
+  cancel(ref: ShardRef, reason: string): void {
+    const current = this.running.get(keyOf(ref));
+    if (current && current.ref.attempt === ref.attempt) {
+      this.stop(current, 'cancelled', reason);
+      return;
+    }
+    // Nothing runs for that attempt: say so, so the scheduler can settle the shard.
+    this.highestAttempt.set(keyOf(ref), Math.max(ref.attempt, this.highestAttempt.get(keyOf(ref)) ?? 0));
+    this.finish(ref, { exitCode: -1, cancelled: true, error: `cancelled (${reason}) before it ran here` });
+  }
+
+  /** stopAll cancels every shard (agent shutdown) and waits for the processes to go. */
+  async stopAll(): Promise<void> {
+    const all = [...this.running.values()];
+    // Not a cancel: the job still wants these shards, so the scheduler runs them again elsewhere.
+    for (const r of all) this.stop(r, 'agent-stopping', 'the agent stopped');
+    await Promise.all(all.map((r) => new Promise<void>((done) => (r.child.exitCode !== null || r.child.signalCode !== null ? done() : r.child.once('close', () => done())))));
+  }
+
+  private async start(message: AssignShard): Promise<void> {
+    const ref = message.shard!;
+    const entrypoint = entrypointFromWire(message.entrypoint);
+    const dir = join(this.options.workDir, `${ref.jobId}-${ref.index}-a${ref.attempt}`);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    for (const file of entrypoint.files) {
+      const path = inside(dir, file.path);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, file.content, { mode: file.mode });
+    }
+    const cwd = entrypoint.workingDir ? inside(dir, entrypoint.workingDir) : dir;
+    await mkdir(cwd, { recursive: true });
+    const resultPath = join(dir, 'tessera-result.json');
+    const env: Record<string, string> = {};
+    for (const name of INHERITED_ENV) if (process.env[name] !== undefined) env[name] = process.env[name]!;
+    Object.assign(env, entrypoint.env, message.env, { TESSERA_RESULT_PATH: resultPath, TESSERA_SHARD_DIR: dir });
+
+    const child = spawn(entrypoint.command, entrypoint.args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run: Running = { ref, child, dir, startedAt: Date.now() };
+    this.running.set(keyOf(ref), run);
+    let spawnError: Error | undefined;
+    child.once('error', (err) => (spawnError = err));
+    if (child.pid !== undefined) this.send({ shard: ref, started: { pid: child.pid, startedUnixMs: run.startedAt } });
+
+    const output = new OutputPump(ref, this.options.maxOutputBytes, this.send);
+    child.stdout.on('data', (chunk: Buffer) => output.add('stdout', chunk));
+    child.stderr.on('data', (chunk: Buffer) => output.add('stderr', chunk));
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      if (child.pid) void groupRssKib(child.pid).then((kib) => (peakRss = Math.max(peakRss, kib)));
+    }, RSS_SAMPLE_MS);
+    const timeout = setTimeout(() => this.stop(run, 'timed-out', `timed out after ${message.timeoutSeconds} s`), message.timeoutSeconds * 1000);
+
+    child.once('close', (code, signal) => {
+      clearInterval(sampler);
+      clearTimeout(timeout);
+      clearTimeout(run.killTimer);
+      // Whatever the leader left behind in its group goes with it.
+      if (child.pid) signalGroup(child.pid, 'SIGKILL');
+      output.flushAll();
+      if (this.running.get(keyOf(ref)) === run) this.running.delete(keyOf(ref));
+      void this.report(run, code, signal, spawnError, peakRss, output).finally(() => rm(dir, { recursive: true, force: true }).catch(() => undefined));
+    });
+  }
+
+  private async report(run: Running, code: number | null, signal: NodeJS.Signals | null, spawnError: Error | undefined, peakRss: number, output: OutputPump): Promise<void> {
+    let resultJson = '';
+    let error = run.stopDetail ?? '';
+    const resultPath = join(run.dir, 'tessera-result.json');
+    try {
+      const info = await stat(resultPath);
+      if (info.size > MAX_RESULT_BYTES) error ||= `result file is ${info.size} bytes; the limit is ${MAX_RESULT_BYTES}`;
+      else {
+        const text = await readFile(resultPath, 'utf8');
+        JSON.parse(text);
+        resultJson = text;
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') error ||= `result file is not JSON: ${(err as Error).message}`;
+    }
+    if (spawnError) error = `could not run ${JSON.stringify(spawnError.message)}`;
+    this.finish(run.ref, {
+      exitCode: spawnError ? 127 : (code ?? -1),
+      ...(signal && { signal }),
+      wallMs: Date.now() - run.startedAt,
+      peakRssKib: peakRss,
+      resultJson,
+      error,
+      cancelled: run.stopReason === 'cancelled',
+      timedOut: run.stopReason === 'timed-out',
+      outputBytes: output.total,
+      outputTruncated: output.truncated,
+    });
+  }
+
+  private finish(ref: ShardRef, finished: NonNullable<ShardUpdateWire['finished']>): void {
+    const update: ShardUpdateWire = { shard: ref, finished };
+    this.outbox.set(`${keyOf(ref)}/${ref.attempt}`, update);
+    this.logger.info({ jobId: ref.jobId, index: ref.index, attempt: ref.attempt, exitCode: finished.exitCode, error: finished.error || undefined }, 'shard finished');
+    this.send(update);
+  }
+
+  private stop(run: Running, reason: NonNullable<Running['stopReason']>, detail: string): void {
+    if (run.stopReason) return;
+    run.stopReason = reason;
+    run.stopDetail = detail;
+    const pid = run.child.pid;
+    if (pid === undefined) return;
+    this.logger.info({ ...run.ref, reason: detail }, 'stopping shard: SIGTERM to its process group');
+    signalGroup(pid, 'SIGTERM');
+    run.killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), this.options.killGraceMs);
+  }
+}
+
+/** inside resolves a relative path within a directory, refusing escapes (the scheduler checked too). */
+function inside(dir: string, relative: string): string {
+  const path = resolve(dir, relative);
+  if (path !== dir && !path.startsWith(dir + sep)) throw new Error(`path escapes the shard directory: ${relative}`);
+  return path;
+}
+
+/** OutputPump batches a shard's output into chunks and stops at the cap, saying so once. */
+class OutputPump {
+  total = 0;
+  truncated = false;
+  private readonly buffers: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] };
+  private readonly sizes = { stdout: 0, stderr: 0 };
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ref: ShardRef,
+    private readonly cap: number,
+    private readonly send: (update: ShardUpdateWire) => void,
+  ) {}
+
+  add(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    if (this.truncated) return;
+    const room = this.cap - this.total;
+    const kept = chunk.length > room ? chunk.subarray(0, Math.max(0, room)) : chunk;
+    this.total += kept.length;
+    if (kept.length) {
+      this.buffers[stream].push(kept);
+      this.sizes[stream] += kept.length;
+    }
+    if (chunk.length > room) {
+      this.truncated = true;
+      this.flush(stream, true);
+      return;
+    }
+    if (this.sizes[stream] >= FLUSH_BYTES) this.flush(stream, false);
+    else this.timer ??= setTimeout(() => this.flushAll(), FLUSH_MS);
+  }
+
+  flushAll(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flush('stdout', false);
+    this.flush('stderr', false);
+  }
+
+  private flush(stream: 'stdout' | 'stderr', truncated: boolean): void {
+    if (this.sizes[stream] === 0 && !truncated) return;
+    const data = Buffer.concat(this.buffers[stream]);
+    this.buffers[stream] = [];
+    this.sizes[stream] = 0;
+    this.send({ shard: this.ref, output: { stream, data, truncated } });
+  }
+}

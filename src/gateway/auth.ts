@@ -1,0 +1,30 @@
+/**
+ * auth: tenants authenticate with an API key (`authorization: Bearer tsk_…`); the store keeps
+ * only its hash. Resolved keys are cached briefly so a busy client does not cost a read a call.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { Unauthenticated } from '../common/errors.js';
+import type { JobStore } from '../store/job-store.js';
+
+/** CACHE_TTL_MS: a revoked key stops working within this. */
+const CACHE_TTL_MS = 30_000;
+
+export class TenantAuth {
+  private readonly cache = new Map<string, { tenantId: string; until: number }>();
+
+  constructor(private readonly store: JobStore) {}
+
+  /** tenantOf returns the caller's tenant id, or throws Unauthenticated. */
+  async tenantOf(metadata: grpc.Metadata): Promise<string> {
+    const header = String(metadata.get('authorization')[0] ?? '');
+    const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!key) throw new Unauthenticated('job calls need "authorization: Bearer <api key>" (create one with `tessera tenants create`)');
+    if (key.length > 256) throw new Unauthenticated('API key not recognised');
+    const cached = this.cache.get(key);
+    if (cached && cached.until > Date.now()) return cached.tenantId;
+    const tenantId = await this.store.tenantOfApiKey(key);
+    if (!tenantId) throw new Unauthenticated('API key not recognised');
+    this.cache.set(key, { tenantId, until: Date.now() + CACHE_TTL_MS });
+    return tenantId;
+  }
+}

@@ -1,0 +1,10 @@
+// Original file: proto/tessera/v1/gateway.proto
+
+
+export interface ExplainPlacementRequestWire {
+  'jobId'?: (string);
+}
+
+export interface ExplainPlacementRequest {
+  'jobId': (string);
+}

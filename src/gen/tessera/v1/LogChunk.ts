@@ -1,0 +1,18 @@
+// Original file: proto/tessera/v1/job.proto
+
+
+export interface LogChunkWire {
+  'index'?: (number);
+  'attempt'?: (number);
+  'stream'?: (string);
+  'data'?: (Buffer | Uint8Array | string);
+  'truncated'?: (boolean);
+}
+
+export interface LogChunk {
+  'index': (number);
+  'attempt': (number);
+  'stream': (string);
+  'data': (Buffer);
+  'truncated': (boolean);
+}

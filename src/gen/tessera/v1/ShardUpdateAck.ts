@@ -1,0 +1,11 @@
+// Original file: proto/tessera/v1/agent.proto
+
+import type { ShardRefWire as _tessera_v1_ShardRefWire, ShardRef as _tessera_v1_ShardRef } from '../../tessera/v1/ShardRef.js';
+
+export interface ShardUpdateAckWire {
+  'shard'?: (_tessera_v1_ShardRefWire | null);
+}
+
+export interface ShardUpdateAck {
+  'shard': (_tessera_v1_ShardRef | null);
+}

@@ -1,0 +1,441 @@
+/**
+ * controller: runs jobs. It places pending shards (the pure pipeline in ../placement), commits
+ * placements to etcd with compare-and-swap, hands assignments to agents, records what agents
+ * report, reruns what lost workers were doing, and finishes jobs — each result exactly once.
+ *
+ * Every mutation runs on one queue, so within a replica two handlers never race on a shard;
+ * across replicas (or against a stale report) the store's compares decide who wins.
+ */
+import { randomInt } from 'node:crypto';
+import { isTerminalShard, type JobEventBody, type JobRecord, type JobState, type ShardRecord } from '../../common/job.js';
+import type { Logger } from '../../common/logger.js';
+import type { JobStore, StoredExplanation, Versioned, Write } from '../../store/job-store.js';
+import type { TopologyView } from '../../store/topology-view.js';
+import { placeGang } from '../placement/gang.js';
+import type { NodeIndex } from '../placement/node-index.js';
+import { buildIndex, buildUsage } from '../placement/snapshot.js';
+import { newPlacementStack } from '../placement/stack.js';
+import type { Explanation, Placement, ShardAsk } from '../placement/types.js';
+import type { UsageTable } from '../placement/usage.js';
+import { JobCache } from './cache.js';
+import { shardEnv, type GangLayout } from './env.js';
+import { describe, nextAttempt, resultEvent, retryable, succeeded, withEnd, type AttemptEnd } from './outcome.js';
+
+/** AgentLink is how the controller reaches connected agents (the agent service implements it). */
+export interface AgentLink {
+  assign(workerId: string, job: JobRecord, shard: ShardRecord, env: Record<string, string>): boolean;
+  cancel(workerId: string, ref: { jobId: string; index: number; attempt: number }, reason: string): boolean;
+  advertiseAddress(workerId: string): string | undefined;
+}
+
+/** ControllerMetrics are observed by the controller. */
+export interface ControllerMetrics {
+  dispatchLatency: { observe(seconds: number): void };
+  placements: { inc(labels: { outcome: string }, n?: number): void };
+  shardResults: { inc(labels: { state: string }): void };
+}
+
+/** PLACEMENT_BATCH: shards committed per transaction (3 operations each, under etcd's 128). */
+const PLACEMENT_BATCH = 40;
+
+/** ShardRef names one attempt. */
+export interface ShardRef {
+  jobId: string;
+  index: number;
+  attempt: number;
+}
+
+export class JobController {
+  readonly cache: JobCache;
+  private queue: Promise<void> = Promise.resolve();
+  private passScheduled = false;
+  private readonly stack = newPlacementStack();
+  private stopped = false;
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly topology: TopologyView,
+    private readonly link: AgentLink,
+    private readonly metrics: ControllerMetrics,
+    private readonly logger: Logger,
+  ) {
+    this.cache = new JobCache(store);
+  }
+
+  async start(): Promise<void> {
+    await this.cache.start(() => this.kick());
+    this.topology.on('change', () => this.kick());
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.queue;
+    await this.cache.stop();
+  }
+
+  /** kick asks for a scheduling pass soon; many kicks in a burst make one pass. */
+  kick(): void {
+    if (this.passScheduled || this.stopped) return;
+    this.passScheduled = true;
+    setTimeout(() => {
+      this.passScheduled = false;
+      this.enqueue(() => this.pass());
+    }, 20).unref();
+  }
+
+  /** idle resolves once queued work is done (tests and shutdown). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.queue = this.queue.then(work).catch((err: unknown) => {
+      this.logger.error({ err }, 'job controller step failed; the next pass retries');
+      setTimeout(() => this.kick(), 500).unref();
+    });
+  }
+
+  // ---- agent reports ------------------------------------------------------------------
+
+  /** onConnected reconciles what an agent runs with what the store says it should. */
+  onConnected(workerId: string, active: ShardRef[]): void {
+    this.enqueue(async () => {
+      const activeKeys = new Set(active.map((r) => `${r.jobId}/${r.index}/${r.attempt}`));
+      for (const ref of active) {
+        const shard = this.cache.shards.get(ref.jobId)?.get(ref.index)?.value;
+        if (!shard || shard.attempt !== ref.attempt || shard.workerId !== workerId || isTerminalShard(shard.state)) {
+          this.link.cancel(workerId, ref, 'stale attempt: the scheduler no longer expects it');
+        }
+      }
+      for (const [jobId, shards] of this.cache.shards) {
+        const job = this.cache.jobs.get(jobId)?.value;
+        if (!job) continue;
+        for (const { value: shard } of shards.values()) {
+          if (shard.workerId !== workerId || (shard.state !== 'placed' && shard.state !== 'running')) continue;
+          if (activeKeys.has(`${jobId}/${shard.index}/${shard.attempt}`)) continue;
+          if (shard.state === 'placed') this.dispatch(job, shard);
+          else await this.endAttempt(job, shard, { lost: true, error: `the agent on ${workerId} restarted and no longer runs it` });
+        }
+      }
+    });
+  }
+
+  onStarted(workerId: string, ref: ShardRef, startedAtMs: number): void {
+    this.enqueue(async () => {
+      const found = this.current(ref, workerId);
+      if (!found || found.shard.value.state !== 'placed') return;
+      const { job, shard } = found;
+      const next: ShardRecord = { ...shard.value, state: 'running', startedAtMs };
+      const revision = await this.store.apply([{ key: shard.key, expect: shard.modRevision, value: next }], [shardEvent(next, `running on ${workerId}`)], job.id, job.lease);
+      if (revision === undefined) return;
+      this.cache.setShard(next, revision);
+      if (shard.value.placedAtMs) this.metrics.dispatchLatency.observe(Math.max(0, Date.now() - shard.value.placedAtMs) / 1000);
+      if (job.state === 'pending') await this.setJobState(job.id, 'running', 'first shard running');
+    });
+  }
+
+  onOutput(workerId: string, ref: ShardRef, stream: 'stdout' | 'stderr', data: string, truncated: boolean): void {
+    this.enqueue(async () => {
+      const found = this.current(ref, workerId);
+      if (!found) return;
+      // The shard key's revision guards the chunk: output of a superseded attempt is dropped.
+      await this.store.apply([], [{ kind: 'log', index: ref.index, attempt: ref.attempt, stream, data, truncated }], found.job.id, found.job.lease, [{ key: found.shard.key, modRevision: found.shard.modRevision }]);
+    });
+  }
+
+  /** onFinished records an attempt's end; `ack` runs once the report is recorded or known stale. */
+  onFinished(workerId: string, ref: ShardRef, end: AttemptEnd, ack: () => void): void {
+    this.enqueue(async () => {
+      const found = this.current(ref, workerId);
+      if (found && (found.shard.value.state === 'placed' || found.shard.value.state === 'running')) {
+        await this.endAttempt(found.job, found.shard.value, end);
+      }
+      ack();
+    });
+  }
+
+  // ---- the scheduling pass ------------------------------------------------------------
+
+  private async pass(): Promise<void> {
+    if (this.stopped) return;
+    const online = (id: string): boolean => this.topology.isOnline(id);
+    // 1. Shards on workers whose lease is gone: rerun them (a gang restarts whole).
+    for (const [jobId, shards] of this.cache.shards) {
+      const job = this.cache.jobs.get(jobId)?.value;
+      if (!job) continue;
+      for (const { value: shard } of shards.values()) {
+        if ((shard.state === 'placed' || shard.state === 'running') && shard.workerId && !online(shard.workerId)) {
+          await this.endAttempt(this.cache.jobs.get(jobId)!.value, this.cache.shards.get(jobId)!.get(shard.index)!.value, { lost: true, error: `worker ${shard.workerId} lost (lease expired)` });
+        }
+      }
+    }
+    // 2. Cancellations.
+    for (const { value: job } of [...this.cache.jobs.values()]) {
+      if (job.cancelRequested && !isTerminalJob(job.state)) await this.cancelJob(job.id);
+    }
+    // 3. Placement, highest priority first, then oldest.
+    const jobs = [...this.cache.jobs.values()]
+      .map((v) => v.value)
+      .filter((j) => !isTerminalJob(j.state) && !j.cancelRequested)
+      .sort((a, b) => b.spec.priority - a.spec.priority || a.createdAtMs - b.createdAtMs);
+    if (jobs.length === 0) return;
+    const index = buildIndex([...this.topology.workers.values()].map((w) => [w, online(w.id)] as [typeof w, boolean]));
+    const usage = buildUsage(this.holdingShards());
+    for (const job of jobs) {
+      const pending = this.cache.shardsOf(job.id).filter((s) => s.value.state === 'pending');
+      if (pending.length === 0) continue;
+      if (job.spec.partition.kind === 'gang') await this.placeGangJob(job, pending, index, usage);
+      else await this.placeIndependent(job, pending, index, usage);
+    }
+  }
+
+  private *holdingShards(): Generator<{ shard: ShardRecord; resources: JobRecord['spec']['resources'] }> {
+    for (const [jobId, shards] of this.cache.shards) {
+      const job = this.cache.jobs.get(jobId)?.value;
+      if (!job) continue;
+      for (const { value } of shards.values()) yield { shard: value, resources: job.spec.resources };
+    }
+  }
+
+  private askOf(job: JobRecord): ShardAsk {
+    return { resources: job.spec.resources, regions: job.spec.regions, labels: job.spec.labels };
+  }
+
+  private async placeIndependent(job: JobRecord, pending: Array<Versioned<ShardRecord>>, index: NodeIndex, usage: UsageTable): Promise<void> {
+    const ask = this.askOf(job);
+    const decided: Array<{ shard: Versioned<ShardRecord>; placement: Placement; explanation: Explanation }> = [];
+    let failure: { shard: ShardRecord; explanation: Explanation } | undefined;
+    for (const shard of pending) {
+      const decision = this.stack.place(index, usage, ask);
+      if (!decision.ok) {
+        failure = { shard: shard.value, explanation: decision.explanation };
+        break;
+      }
+      usage.reserve(decision.placement, ask);
+      decided.push({ shard, placement: decision.placement, explanation: decision.explanation });
+    }
+    const now = Date.now();
+    for (let i = 0; i < decided.length; i += PLACEMENT_BATCH) {
+      const batch = decided.slice(i, i + PLACEMENT_BATCH);
+      const placed = batch.map(({ shard, placement }) => ({ ...shard.value, state: 'placed' as const, workerId: placement.workerId, gpuIndices: placement.gpuIndices, placedAtMs: now }));
+      const revision = await this.store.apply(
+        batch.map(({ shard }, k) => ({ key: shard.key, expect: shard.modRevision, value: placed[k]! })),
+        placed.map((s) => shardEvent(s, `placed on ${s.workerId}`)),
+        job.id,
+        job.lease,
+      );
+      this.metrics.placements.inc({ outcome: revision === undefined ? 'conflict' : 'placed' }, batch.length);
+      if (revision === undefined) continue;
+      for (const s of placed) {
+        this.cache.setShard(s, revision);
+        this.dispatch(job, s);
+      }
+    }
+    const explanations = [...decided.slice(-5).map((d) => stored(d.shard.value, d.explanation)), ...(failure ? [stored(failure.shard, failure.explanation)] : [])];
+    if (explanations.length) await this.store.putExplanations(job.id, job.lease, explanations);
+    if (failure) this.metrics.placements.inc({ outcome: 'unplaceable' });
+  }
+
+  private async placeGangJob(job: JobRecord, pending: Array<Versioned<ShardRecord>>, index: NodeIndex, usage: UsageTable): Promise<void> {
+    const shards = this.cache.shardsOf(job.id);
+    // A gang is placed only when every rank waits at the same attempt: never half a gang.
+    if (pending.length !== shards.length) return;
+    const ask = this.askOf(job);
+    const decision = placeGang(this.stack, index, usage, ask, shards.length);
+    if (!decision.ok) {
+      await this.store.putExplanations(job.id, job.lease, [stored(shards[decision.failedRank]!.value, decision.explanation)]);
+      this.metrics.placements.inc({ outcome: 'unplaceable' });
+      return;
+    }
+    const now = Date.now();
+    const jobVersion = this.cache.jobs.get(job.id)!;
+    const nextJob: JobRecord = { ...job, masterPort: randomInt(20_000, 40_000) };
+    const placed = shards.map((s, rank) => ({ ...s.value, state: 'placed' as const, workerId: decision.placements[rank]!.workerId, gpuIndices: decision.placements[rank]!.gpuIndices, placedAtMs: now }));
+    const writes: Array<Write<unknown>> = [{ key: jobVersion.key, expect: jobVersion.modRevision, value: nextJob }, ...shards.map((s, rank) => ({ key: s.key, expect: s.modRevision, value: placed[rank]! }))];
+    const where = [...new Set(placed.map((s) => s.workerId))].join(', ');
+    const revision = await this.store.apply(writes, [{ kind: 'job-state', state: job.state, message: `gang attempt ${placed[0]!.attempt}: ${placed.length} ranks placed on ${where}` }], job.id, job.lease);
+    this.metrics.placements.inc({ outcome: revision === undefined ? 'conflict' : 'placed' }, placed.length);
+    if (revision === undefined) return;
+    this.cache.setJob(nextJob, revision);
+    for (const s of placed) this.cache.setShard(s, revision);
+    await this.store.putExplanations(job.id, job.lease, placed.map((s, rank) => stored(s, decision.explanations[rank]!)));
+    for (const s of placed) this.dispatch(nextJob, s);
+  }
+
+  private dispatch(job: JobRecord, shard: ShardRecord): void {
+    const gang = job.spec.partition.kind === 'gang' ? this.gangLayout(job) : undefined;
+    if (!this.link.assign(shard.workerId!, job, shard, shardEnv(job, shard, gang))) {
+      this.logger.info({ jobId: job.id, index: shard.index, workerId: shard.workerId }, 'agent not connected here; the assignment is sent when it connects');
+    }
+  }
+
+  private gangLayout(job: JobRecord): GangLayout {
+    const workers = this.cache.shardsOf(job.id).map((s) => s.value.workerId ?? '');
+    return { workers, masterAddress: this.link.advertiseAddress(workers[0]!) ?? '127.0.0.1', masterPort: job.masterPort ?? 29_500 };
+  }
+
+  // ---- ends of attempts ---------------------------------------------------------------
+
+  /** endAttempt applies the rules: success, retry, give up — for a gang, for all ranks at once. */
+  private async endAttempt(job: JobRecord, shard: ShardRecord, end: AttemptEnd): Promise<void> {
+    if (job.spec.partition.kind === 'gang') return this.endGangRank(job, shard, end);
+    const version = this.cache.shards.get(job.id)!.get(shard.index)!;
+    const now = Date.now();
+    let next: ShardRecord;
+    const events: JobEventBody[] = [];
+    if (succeeded(end)) {
+      next = withEnd(shard, end, 'succeeded', now);
+      events.push(resultEvent(next));
+    } else if (retryable(job, shard, end)) {
+      next = nextAttempt(shard);
+      events.push(shardEvent({ ...shard, state: end.lost ? 'lost' : 'failed' }, `attempt ${shard.attempt} ${end.lost ? 'lost' : 'failed'}: ${describe(end)}; retrying as attempt ${next.attempt}`));
+    } else {
+      next = withEnd(shard, end, end.cancelled || job.cancelRequested ? 'cancelled' : 'failed', now);
+      events.push(resultEvent(next));
+    }
+    const revision = await this.store.apply([{ key: version.key, expect: version.modRevision, value: next }], events, job.id, job.lease);
+    if (revision === undefined) return;
+    this.cache.setShard(next, revision);
+    if (isTerminalShard(next.state)) this.metrics.shardResults.inc({ state: next.state });
+    await this.finishIfDone(job.id);
+    this.kick();
+  }
+
+  private async endGangRank(job: JobRecord, shard: ShardRecord, end: AttemptEnd): Promise<void> {
+    const ranks = this.cache.shardsOf(job.id);
+    const now = Date.now();
+    if (succeeded(end)) {
+      const next = withEnd(shard, end, 'succeeded', now);
+      const others = ranks.filter((r) => r.value.index !== shard.index);
+      if (others.every((r) => r.value.state === 'succeeded' && r.value.attempt === shard.attempt)) {
+        // The last rank of a successful gang: every rank's result is final now, in one transaction.
+        const all = ranks.map((r) => (r.value.index === shard.index ? next : r.value));
+        const revision = await this.store.apply(
+          ranks.map((r, i) => ({ key: r.key, expect: r.modRevision, value: all[i]! })),
+          all.map(resultEvent),
+          job.id,
+          job.lease,
+        );
+        if (revision === undefined) return;
+        for (const s of all) {
+          this.cache.setShard(s, revision);
+          this.metrics.shardResults.inc({ state: 'succeeded' });
+        }
+        await this.finishIfDone(job.id);
+        return;
+      }
+      const version = ranks.find((r) => r.value.index === shard.index)!;
+      const revision = await this.store.apply([{ key: version.key, expect: version.modRevision, value: next }], [shardEvent(next, `rank ${shard.index} finished; waiting for the other ranks`)], job.id, job.lease);
+      if (revision !== undefined) this.cache.setShard(next, revision);
+      return;
+    }
+    // A rank failed or was lost: the whole gang stops, then restarts together or gives up.
+    const reason = `rank ${shard.index} ${end.lost ? 'lost' : 'failed'}: ${describe(end)}`;
+    for (const r of ranks) {
+      if (r.value.index !== shard.index && (r.value.state === 'placed' || r.value.state === 'running') && r.value.workerId) {
+        this.link.cancel(r.value.workerId, { jobId: job.id, index: r.value.index, attempt: r.value.attempt }, `gang stopped: ${reason}`);
+      }
+    }
+    const jobVersion = this.cache.jobs.get(job.id)!;
+    const retry = retryable(job, shard, end);
+    const nextRanks = ranks.map((r) =>
+      retry ? nextAttempt(r.value) : withEnd(r.value, r.value.index === shard.index ? end : { cancelled: true, error: `gang stopped: ${reason}` }, job.cancelRequested || end.cancelled ? 'cancelled' : r.value.index === shard.index ? 'failed' : 'cancelled', now),
+    );
+    const nextJob: JobRecord = retry ? { ...job, gangAttempt: (job.gangAttempt ?? 1) + 1 } : job;
+    const events: JobEventBody[] = retry
+      ? [{ kind: 'job-state', state: job.state, message: `gang attempt ${shard.attempt} stopped (${reason}); restarting all ${ranks.length} ranks as attempt ${shard.attempt + 1}` }]
+      : nextRanks.map(resultEvent);
+    const revision = await this.store.apply(
+      [{ key: jobVersion.key, expect: jobVersion.modRevision, value: nextJob }, ...ranks.map((r, i) => ({ key: r.key, expect: r.modRevision, value: nextRanks[i]! }))],
+      events,
+      job.id,
+      job.lease,
+    );
+    if (revision === undefined) return;
+    this.cache.setJob(nextJob, revision);
+    for (const s of nextRanks) {
+      this.cache.setShard(s, revision);
+      if (isTerminalShard(s.state)) this.metrics.shardResults.inc({ state: s.state });
+    }
+    await this.finishIfDone(job.id);
+    this.kick();
+  }
+
+  private async cancelJob(jobId: string): Promise<void> {
+    const job = this.cache.jobs.get(jobId)!.value;
+    for (const version of this.cache.shardsOf(jobId)) {
+      const shard = version.value;
+      if (shard.state === 'pending') {
+        const next = withEnd(shard, { cancelled: true }, 'cancelled', Date.now());
+        const revision = await this.store.apply([{ key: version.key, expect: version.modRevision, value: next }], [resultEvent(next)], jobId, job.lease);
+        if (revision !== undefined) this.cache.setShard(next, revision);
+      } else if ((shard.state === 'placed' || shard.state === 'running') && shard.workerId) {
+        this.link.cancel(shard.workerId, { jobId, index: shard.index, attempt: shard.attempt }, 'job cancelled');
+      }
+    }
+    await this.finishIfDone(jobId);
+  }
+
+  /** finishIfDone writes the job's final state and summary once every shard is terminal. */
+  private async finishIfDone(jobId: string): Promise<void> {
+    const version = this.cache.jobs.get(jobId);
+    if (!version || isTerminalJob(version.value.state)) return;
+    const shards = this.cache.shardsOf(jobId).map((s) => s.value);
+    if (shards.length < version.value.shardCount || !shards.every((s) => isTerminalShard(s.state))) return;
+    const count = (state: string): number => shards.filter((s) => s.state === state).length;
+    const [ok, failed, cancelled] = [count('succeeded'), count('failed'), count('cancelled')];
+    const state: JobState = failed > 0 ? 'failed' : cancelled > 0 ? 'cancelled' : 'succeeded';
+    const now = Date.now();
+    const job: JobRecord = { ...version.value, state, finishedAtMs: now };
+    const wallMs = now - version.value.createdAtMs;
+    const message = `${state}: ${ok} succeeded, ${failed} failed, ${cancelled} cancelled in ${(wallMs / 1000).toFixed(1)} s`;
+    const revision = await this.store.apply(
+      [{ key: version.key, expect: version.modRevision, value: job }],
+      [{ kind: 'job-state', state, message }, { kind: 'summary', state, succeeded: ok, failed, cancelled, wallMs, message }],
+      jobId,
+      version.value.lease,
+    );
+    if (revision !== undefined) {
+      this.cache.setJob(job, revision);
+      this.logger.info({ jobId, state, succeeded: ok, failed, cancelled }, 'job finished');
+    }
+  }
+
+  private async setJobState(jobId: string, state: JobState, message: string): Promise<void> {
+    const version = this.cache.jobs.get(jobId);
+    if (!version || version.value.state === state || isTerminalJob(version.value.state)) return;
+    const job = { ...version.value, state };
+    const revision = await this.store.apply([{ key: version.key, expect: version.modRevision, value: job }], [{ kind: 'job-state', state, message }], jobId, job.lease);
+    if (revision !== undefined) this.cache.setJob(job, revision);
+  }
+
+  /** current finds the job and shard an agent report is about, if it is still the live attempt there. */
+  private current(ref: ShardRef, workerId: string): { job: JobRecord; shard: Versioned<ShardRecord> } | undefined {
+    const job = this.cache.jobs.get(ref.jobId)?.value;
+    const shard = this.cache.shards.get(ref.jobId)?.get(ref.index);
+    if (!job || !shard || shard.value.attempt !== ref.attempt || shard.value.workerId !== workerId) return undefined;
+    return { job, shard };
+  }
+}
+
+function isTerminalJob(state: JobState): boolean {
+  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
+}
+
+function shardEvent(shard: ShardRecord, message: string): JobEventBody {
+  return { kind: 'shard-state', index: shard.index, attempt: shard.attempt, state: shard.state, ...(shard.workerId && { workerId: shard.workerId }), message };
+}
+
+function stored(shard: ShardRecord, explanation: Explanation): StoredExplanation {
+  return {
+    shardIndex: shard.index,
+    attempt: shard.attempt,
+    timeMs: Date.now(),
+    summary: explanation.summary,
+    nodesTotal: explanation.nodesTotal,
+    nodesEvaluated: explanation.nodesEvaluated,
+    filtered: explanation.filtered,
+    candidates: explanation.candidates,
+  };
+}
