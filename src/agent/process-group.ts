@@ -40,6 +40,16 @@ export async function groupRssKib(pgid: number): Promise<number> {
   return total;
 }
 
+/** peakRssKib reads a process's own high-water mark (VmHWM): one cheap read, and it keeps the peak between samples. */
+export async function peakRssKib(pid: number): Promise<number> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** groupAlive says whether any process of the group still exists. */
 export function groupAlive(pgid: number): boolean {
   return signalGroup(pgid, 0 as unknown as NodeJS.Signals);

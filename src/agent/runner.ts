@@ -11,7 +11,7 @@ import type { AssignShard } from '../gen/tessera/v1/AssignShard.js';
 import type { ShardUpdateWire } from '../gen/tessera/v1/ShardUpdate.js';
 import { entrypointFromWire } from '../common/job-wire.js';
 import type { Logger } from '../common/logger.js';
-import { groupRssKib, signalGroup } from './process-group.js';
+import { groupRssKib, peakRssKib, signalGroup } from './process-group.js';
 
 /** RunnerOptions: where shard directories go and the limits the worker's owner set. */
 export interface RunnerOptions {
@@ -140,13 +140,22 @@ export class ShardRunner {
     child.stdout.on('data', (chunk: Buffer) => output.add('stdout', chunk));
     child.stderr.on('data', (chunk: Buffer) => output.add('stderr', chunk));
     let peakRss = 0;
-    const sampler = setInterval(() => {
-      if (child.pid) void groupRssKib(child.pid).then((kib) => (peakRss = Math.max(peakRss, kib)));
-    }, RSS_SAMPLE_MS);
+    let samplerTimer: NodeJS.Timeout | undefined;
+    // Sample early and often at first (short shards), then every RSS_SAMPLE_MS.
+    const sample = (step: number): void => {
+      const pid = child.pid;
+      if (pid) {
+        // The leader's own peak every time; the whole group (children included) on every 8th sample, as it scans /proc.
+        void peakRssKib(pid).then((kib) => (peakRss = Math.max(peakRss, kib)));
+        if (step % 8 === 7) void groupRssKib(pid).then((kib) => (peakRss = Math.max(peakRss, kib)));
+      }
+      samplerTimer = setTimeout(() => sample(step + 1), Math.min(RSS_SAMPLE_MS, 10 * 2 ** step));
+    };
+    sample(0);
     const timeout = setTimeout(() => this.stop(run, 'timed-out', `timed out after ${message.timeoutSeconds} s`), message.timeoutSeconds * 1000);
 
     child.once('close', (code, signal) => {
-      clearInterval(sampler);
+      clearTimeout(samplerTimer);
       clearTimeout(timeout);
       clearTimeout(run.killTimer);
       // Whatever the leader left behind in its group goes with it.

@@ -194,7 +194,7 @@ export class AgentServiceImpl implements AgentLink {
         if (!controller) return;
         switch (update.kind) {
           case 'started':
-            controller.onStarted(session.workerId, update.ref, update.startedAtMs);
+            controller.onStarted(session.workerId, update.ref, update.startedAtMs, update.agentStartedAtMs);
             return;
           case 'output':
             controller.onOutput(session.workerId, update.ref, update.stream, update.data, update.truncated);

@@ -20,7 +20,7 @@ export function refFromWire(ref: { jobId: string; index: number; attempt: number
 
 /** ParsedUpdate is a validated shard update. */
 export type ParsedUpdate =
-  | { kind: 'started'; ref: ShardRef; startedAtMs: number }
+  | { kind: 'started'; ref: ShardRef; startedAtMs: number; agentStartedAtMs: number }
   | { kind: 'output'; ref: ShardRef; stream: 'stdout' | 'stderr'; data: string; truncated: boolean }
   | { kind: 'finished'; ref: ShardRef; end: AttemptEnd }
   | { kind: 'rejected'; ref: ShardRef; reason: string };
@@ -29,7 +29,7 @@ export function parseShardUpdate(update: ShardUpdate): ParsedUpdate {
   const ref = refFromWire(update.shard, 'shard_update.shard');
   switch (update.update) {
     case 'started':
-      return { kind: 'started', ref, startedAtMs: Date.now() };
+      return { kind: 'started', ref, startedAtMs: Date.now(), agentStartedAtMs: update.started!.startedUnixMs };
     case 'output': {
       const o = update.output!;
       if (o.stream !== 'stdout' && o.stream !== 'stderr') throw new InvalidArgument('shard_update.output.stream', 'expected stdout or stderr');

@@ -37,6 +37,7 @@ const devSchema = z.object({
   leaseTtl: durationMs,
   heartbeatInterval: durationMs,
   exitAfterDemo: z.boolean(),
+  demoJob: z.boolean(),
 });
 
 interface Flags {
@@ -50,6 +51,7 @@ interface Flags {
   leaseTtl: string;
   heartbeatInterval: string;
   exitAfterDemo?: boolean;
+  demoJob: boolean;
 }
 
 export function devCommand(): Command {
@@ -65,6 +67,7 @@ export function devCommand(): Command {
     .addOption(new Option('--lease-ttl <duration>', 'worker lease TTL').default('10s'))
     .addOption(new Option('--heartbeat-interval <duration>', 'agent heartbeat interval').default('2s'))
     .option('--exit-after-demo', 'stop everything after the demo (for scripts and CI)')
+    .option('--no-demo-job', 'skip the demo job')
     .action(async (flags: Flags) => {
       const logger = createLogger('dev');
       try {
@@ -132,10 +135,13 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger): Promi
   parts.push({ stop: () => stopAgents(agents) });
 
   await waitForAgents(store, config.agents, logger);
+  const { JobStore } = await import('../../store/job-store.js');
+  const { apiKey } = await new JobStore(kv).createTenant('dev');
   const client = connectGateway(gateway.address);
   try {
     const workers = await listWorkers(client);
     process.stdout.write('\nDemo: the fleet, as GatewayService.ListWorkers reports it\n\n' + workersTable(workers));
+    if (config.agents > 0 && config.demoJob) await runDemoJob(client, apiKey);
   } finally {
     client.close();
   }
@@ -146,6 +152,7 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger): Promi
       `  gateway     ${gateway.address}    (tessera workers --gateway ${gateway.address})`,
       `  scheduler   ${scheduler.address}`,
       `  metrics     ${scheduler.metricsUrl}  ${gateway.metricsUrl}`,
+      `  api key     export TESSERA_API_KEY=${apiKey}   (tenant "dev"; then: tessera submit examples/demo/job.yaml)`,
       `  join more   tessera agent --scheduler ${scheduler.address} --join-token ${token} --state-dir /tmp/my-agent --metrics-listen 127.0.0.1:0`,
       config.exitAfterDemo ? '' : 'Press Ctrl-C to stop.',
       '',
@@ -158,11 +165,36 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger): Promi
   await untilSignal(logger, parts);
 }
 
+/** DEMO_SHARDS: enough shards that every agent runs several, few enough to finish in seconds. */
+const DEMO_SHARDS = 12;
+
+async function runDemoJob(client: import('../../gen/tessera/v1/GatewayService.js').GatewayServiceClient, apiKey: string): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const { jobCalls } = await import('../gateway-client.js');
+  const { followJob } = await import('../progress.js');
+  const script = await readFile(fileURLToPath(new URL('../../../examples/demo/shard.js', import.meta.url)));
+  const calls = jobCalls(client, apiKey);
+  const { jobId, shardCount } = await calls.submit({
+    name: 'demo-primes',
+    entrypoint: { command: process.execPath, args: ['shard.js'], files: [{ path: 'shard.js', content: script }], env: { DEMO_LIMIT: '3000000' } },
+    resources: { cpuCores: 1 },
+    independent: { shardCount: DEMO_SHARDS },
+    timeoutSeconds: 120,
+  });
+  process.stdout.write(`\nDemo job ${jobId}: count the primes below 3,000,000 in ${shardCount} shards\n`);
+  await followJob(client, jobId, { apiKey, shardCount, logs: false });
+  const { job } = await calls.get(jobId);
+  const primes = job!.shards.reduce((n, s) => n + ((s.resultJson ? (JSON.parse(s.resultJson) as { primes?: number }).primes : 0) ?? 0), 0);
+  const perWorker = new Map<string, number>();
+  for (const s of job!.shards) perWorker.set(s.workerId, (perWorker.get(s.workerId) ?? 0) + 1);
+  process.stdout.write(`primes below 3,000,000: ${primes} (shards per worker: ${[...perWorker].map(([w, n]) => `${w} ${n}`).join(', ')})\n`);
+}
+
 function startAgents(count: number, scheduler: string, token: string, workDir: string): ChildProcess[] {
   return Array.from({ length: count }, (_, i) =>
     spawn(
       process.execPath,
-      [TESSERA_BIN, 'agent', '--scheduler', scheduler, '--join-token', token, '--state-dir', join(workDir, `agent-${i + 1}`), '--name', `dev-agent-${i + 1}`, '--region', 'dev', '--metrics-listen', '127.0.0.1:0', '--backoff-max', '5s'],
+      [TESSERA_BIN, 'agent', '--scheduler', scheduler, '--join-token', token, '--state-dir', join(workDir, `agent-${i + 1}`), '--name', `dev-agent-${i + 1}`, '--region', 'dev', '--metrics-listen', '127.0.0.1:0', '--backoff-max', '5s', '--advertise-address', '127.0.0.1'],
       { stdio: ['ignore', 'inherit', 'inherit'], env: process.env },
     ),
   );

@@ -121,7 +121,8 @@ export class JobController {
     });
   }
 
-  onStarted(workerId: string, ref: ShardRef, startedAtMs: number): void {
+  /** onStarted: `agentStartedAtMs` is the agent's clock, trusted for the latency metric only when plausible. */
+  onStarted(workerId: string, ref: ShardRef, startedAtMs: number, agentStartedAtMs = startedAtMs): void {
     this.enqueue(async () => {
       const found = this.current(ref, workerId);
       if (!found || found.shard.value.state !== 'placed') return;
@@ -130,7 +131,12 @@ export class JobController {
       const revision = await this.store.apply([{ key: shard.key, expect: shard.modRevision, value: next }], [shardEvent(next, `running on ${workerId}`)], job.id, job.lease);
       if (revision === undefined) return;
       this.cache.setShard(next, revision);
-      if (shard.value.placedAtMs) this.metrics.dispatchLatency.observe(Math.max(0, Date.now() - shard.value.placedAtMs) / 1000);
+      const placedAt = shard.value.placedAtMs;
+      if (placedAt) {
+        // Clocks differ across machines: use the agent's start time only when it falls between placement and receipt.
+        const began = agentStartedAtMs >= placedAt && agentStartedAtMs <= startedAtMs ? agentStartedAtMs : startedAtMs;
+        this.metrics.dispatchLatency.observe((began - placedAt) / 1000);
+      }
       if (job.state === 'pending') await this.setJobState(job.id, 'running', 'first shard running');
     });
   }
@@ -180,7 +186,8 @@ export class JobController {
       .filter((j) => !isTerminalJob(j.state) && !j.cancelRequested)
       .sort((a, b) => b.spec.priority - a.spec.priority || a.createdAtMs - b.createdAtMs);
     if (jobs.length === 0) return;
-    const index = buildIndex([...this.topology.workers.values()].map((w) => [w, online(w.id)] as [typeof w, boolean]));
+    // Only workers with a live lease are supply: offline ones neither place nor count.
+    const index = buildIndex([...this.topology.workers.values()].filter((w) => online(w.id)).map((w) => [w, true] as [typeof w, boolean]));
     const usage = buildUsage(this.holdingShards());
     for (const job of jobs) {
       const pending = this.cache.shardsOf(job.id).filter((s) => s.value.state === 'pending');
