@@ -107,7 +107,7 @@ describe('an unplaceable job', () => {
     expect(job!.shards.every((s) => s.state === 'SHARD_STATE_PENDING' && s.workerId === '')).toBe(true);
     expect(job!.state).toBe('JOB_STATE_PENDING');
     // A gang that does not fit is not half placed either.
-    const gang = await fleet.calls.submit({ ...workJob('gang-too-big', 1, 0), independent: undefined, gang: { worldSize: 7 }, resources: { cpuCores: 2 } } as never);
+    const gang = await fleet.calls.submit({ ...workJob('gang-too-big', 1, 0), independent: undefined, gang: { worldSize: 7 }, resources: { cpuCores: 2 } });
     await waitFor(async () => ((await fleet.calls.explain(gang.jobId)).decisions.length > 0 ? true : undefined), 10_000, 'gang decision');
     // Each worker holds floor(cores / 2) two-core ranks; the first rank past that has nowhere to go.
     const fits = 3 * Math.floor(availableParallelism() / 2);

@@ -17,6 +17,7 @@ import { parseGatewayConfig } from '../../gateway/config.js';
 import { parseSchedulerConfig } from '../../scheduler/config.js';
 import type { TopologyStore } from '../../store/topology-store.js';
 import type { EtcdServer } from '../../store/etcd-server.js';
+import type { GatewayServiceClient } from '../../gen/tessera/v1/GatewayService.js';
 import { workersTable } from '../format.js';
 import { failAndExit, untilSignal, type Stoppable } from '../lifecycle.js';
 import { splitList, toInt } from '../options.js';
@@ -168,7 +169,7 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger): Promi
 /** DEMO_SHARDS: enough shards that every agent runs several, few enough to finish in seconds. */
 const DEMO_SHARDS = 12;
 
-async function runDemoJob(client: import('../../gen/tessera/v1/GatewayService.js').GatewayServiceClient, apiKey: string): Promise<void> {
+async function runDemoJob(client: GatewayServiceClient, apiKey: string): Promise<void> {
   const { readFile } = await import('node:fs/promises');
   const { jobCalls } = await import('../gateway-client.js');
   const { followJob } = await import('../progress.js');
