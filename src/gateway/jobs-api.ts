@@ -18,6 +18,32 @@ const JOB_ID = /^j-[0-9a-f]{16}$/;
 /** CANCEL_RETRIES: a cancel races with scheduler writes to the job record; a few retries settle it. */
 const CANCEL_RETRIES = 5;
 
+/** PROTO_NAMES maps domain field names to the proto's, so an error names the field the caller sent. */
+const PROTO_NAMES: Record<string, string> = {
+  workingDir: 'working_dir',
+  gpuCount: 'gpu_count',
+  gpuModels: 'gpu_models',
+  minGpuMemoryMib: 'min_gpu_memory_mib',
+  cpuCores: 'cpu_cores',
+  memoryMib: 'memory_mib',
+  timeoutSeconds: 'timeout_seconds',
+  maxAttempts: 'max_attempts',
+  contentBase64: 'content',
+  shardCount: 'shard_count',
+  worldSize: 'world_size',
+};
+
+/** protoPath rewrites "spec.partition.shardCount" as "spec.independent.shard_count" and so on. */
+function protoPath(err: InvalidArgument): InvalidArgument {
+  const path = err.fieldPath
+    .replace(/^spec\.partition\.(shardCount|inputs)/, 'spec.independent.$1')
+    .replace(/^spec\.partition\.worldSize/, 'spec.gang.worldSize')
+    .split('.')
+    .map((segment) => segment.replace(/^([A-Za-z0-9]+)(\[\d+\])?$/, (_m, name: string, at: string | undefined) => (PROTO_NAMES[name] ?? name) + (at ?? '')))
+    .join('.');
+  return new InvalidArgument(path === 'spec.partition' ? 'spec.partition (gang or independent)' : path, err.expected);
+}
+
 type JobHandlers = Pick<GatewayServiceHandlers, 'SubmitJob' | 'GetJob' | 'ListJobs' | 'CancelJob' | 'StreamJobEvents' | 'ExplainPlacement'>;
 type Unary = <Req, Res>(method: string, handle: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>) => grpc.handleUnaryCall<Req, Res>;
 
@@ -47,7 +73,7 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
       const badText = invalidUtf8Path(raw);
       if (badText !== undefined) throw new InvalidArgument(`spec.${badText}`, 'expected valid UTF-8 text');
       const parsed = jobSpecSchema.safeParse(raw);
-      if (!parsed.success) throw fromZod(parsed.error, 'spec');
+      if (!parsed.success) throw protoPath(fromZod(parsed.error, 'spec'));
       const job = await store.submit(tenantId, parsed.data, { nowMs: Date.now(), retentionMs: options.retentionMs });
       options.logger.info({ jobId: job.id, tenantId, name: job.spec.name, shards: job.shardCount }, 'job submitted');
       return { jobId: job.id, shardCount: job.shardCount };

@@ -33,6 +33,8 @@ export class AgentServiceImpl implements AgentLink {
   /** controller runs jobs; set once the scheduler has started it. */
   controller: JobController | undefined;
   private readonly addresses = new Map<string, string>();
+  /** Workers whose stream broke here (not a goodbye): still online by lease, but not worth new work. */
+  private readonly dropped = new Map<string, number>();
 
   constructor(
     private readonly config: SchedulerConfig,
@@ -76,6 +78,12 @@ export class AgentServiceImpl implements AgentLink {
 
   advertiseAddress(workerId: string): string | undefined {
     return this.addresses.get(workerId);
+  }
+
+  /** suspect: this replica saw the worker's stream break less than a lease TTL ago and it has not come back. */
+  suspect(workerId: string): boolean {
+    const at = this.dropped.get(workerId);
+    return at !== undefined && Date.now() - at < this.config.leaseTtlMs;
   }
 
   private async join(request: JoinRequest): Promise<JoinResponseWire> {
@@ -147,6 +155,7 @@ export class AgentServiceImpl implements AgentLink {
       },
     });
     if (advertise) this.addresses.set(authenticatedId, advertise);
+    this.dropped.delete(authenticatedId);
     this.follow(call, session, existing.name);
     this.controller?.onConnected(authenticatedId, active);
   }
@@ -167,18 +176,14 @@ export class AgentServiceImpl implements AgentLink {
     });
     // grpc-js ends the readable side both on a half-close and on a dropped connection, so an
     // end alone is not a goodbye: the lease keeps the worker online until TTL.
-    call.on('end', () => {
+    const lost = (reason: string): void => {
+      if (!session.isClosed) this.dropped.set(session.workerId, Date.now());
       forget();
-      void session.close('stream ended', { revoke: false });
-    });
-    call.on('cancelled', () => {
-      forget();
-      void session.close('connection lost', { revoke: false });
-    });
-    call.on('error', (err) => {
-      forget();
-      void session.close(`stream error: ${err.message}`, { revoke: false });
-    });
+      void session.close(reason, { revoke: false });
+    };
+    call.on('end', () => lost('stream ended'));
+    call.on('cancelled', () => lost('connection lost'));
+    call.on('error', (err) => lost(`stream error: ${err.message}`));
     call.resume();
   }
 

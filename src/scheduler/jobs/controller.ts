@@ -26,6 +26,8 @@ export interface AgentLink {
   assign(workerId: string, job: JobRecord, shard: ShardRecord, env: Record<string, string>): boolean;
   cancel(workerId: string, ref: { jobId: string; index: number; attempt: number }, reason: string): boolean;
   advertiseAddress(workerId: string): string | undefined;
+  /** suspect: the worker's stream broke recently; its lease may still be alive, but new work should go elsewhere. */
+  suspect(workerId: string): boolean;
 }
 
 /** ControllerMetrics are observed by the controller. */
@@ -186,8 +188,9 @@ export class JobController {
       .filter((j) => !isTerminalJob(j.state) && !j.cancelRequested)
       .sort((a, b) => b.spec.priority - a.spec.priority || a.createdAtMs - b.createdAtMs);
     if (jobs.length === 0) return;
-    // Only workers with a live lease are supply: offline ones neither place nor count.
-    const index = buildIndex([...this.topology.workers.values()].filter((w) => online(w.id)).map((w) => [w, true] as [typeof w, boolean]));
+    // Only workers with a live lease are supply: offline ones neither place nor count. A worker
+    // whose stream just broke is left out too, so a restarted gang does not land on a dying node.
+    const index = buildIndex([...this.topology.workers.values()].filter((w) => online(w.id) && !this.link.suspect(w.id)).map((w) => [w, true] as [typeof w, boolean]));
     const usage = buildUsage(this.holdingShards());
     for (const job of jobs) {
       const pending = this.cache.shardsOf(job.id).filter((s) => s.value.state === 'pending');
