@@ -11,9 +11,15 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
+# Debian packages the suite runs for real: etcd, promtool, protoc + the gRPC Python plugin,
+# and /usr/bin/python3 with grpcio and PyTorch (for the Python client and the DDP gang).
 missing=()
 command -v etcd >/dev/null 2>&1 || [ -x /usr/bin/etcd ] || missing+=(etcd-server)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
+command -v grpc_python_plugin >/dev/null 2>&1 || missing+=(protobuf-compiler-grpc)
+/usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || missing+=(python3-grpcio python3-protobuf)
+/usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || missing+=(python3-torch)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     step "apt-get install ${missing[*]}"

@@ -19,6 +19,11 @@ describe('tessera dev (the quick start)', () => {
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row).toMatch(/dev-agent-\d\s+cpu: \d+ cores\s+dev\s+yes/);
     expect(result.stdout).toContain(`Tessera dev fleet is up (${store} store`);
+    // The demo job ran through the gateway on the two agents and got the right answer.
+    expect(result.stdout).toMatch(/Demo job j-[0-9a-f]{16}: count the primes below 3,000,000 in 12 shards/);
+    expect(result.stdout).toContain('succeeded: 12 succeeded, 0 failed, 0 cancelled');
+    expect(result.stdout).toMatch(/primes below 3,000,000: 216816 \(shards per worker: w-[0-9a-f]{16} \d+, w-[0-9a-f]{16} \d+\)/);
+    expect(result.stdout).toMatch(/api key\s+export TESSERA_API_KEY=tsk_/);
     expect(result.stdout).toMatch(/metrics\s+http:\/\/127\.0\.0\.1:\d+\/metrics\s+http:\/\/127\.0\.0\.1:\d+\/metrics/);
   });
 });

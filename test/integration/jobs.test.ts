@@ -118,3 +118,30 @@ describe('an unplaceable job', () => {
     await waitFor(async () => ((await fleet.calls.get(gang.jobId)).job!.state === 'JOB_STATE_CANCELLED' ? true : undefined), 10_000, 'cancelled');
   });
 });
+
+describe('the job commands', () => {
+  it('creates a tenant, submits the demo job file with progress, lists it, prints its logs and explains it', async () => {
+    const { runTessera } = await import('../support/processes.js');
+    const tenant = await runTessera(['tenants', 'create', 'cli-user', '--etcd', fleet.etcd.endpoint, '--etcd-prefix', fleet.servers.root]);
+    expect(tenant.code, tenant.stderr).toBe(0);
+    const apiKey = tenant.stdout.trim();
+    expect(apiKey).toMatch(/^tsk_/);
+    const env = { TESSERA_GATEWAY: fleet.servers.gateway.address, TESSERA_API_KEY: apiKey };
+    const submit = await runTessera(['submit', 'examples/demo/job.yaml'], env);
+    expect(submit.code, submit.stderr).toBe(0);
+    const jobId = /submitted (j-[0-9a-f]{16}) \(12 shards\)/.exec(submit.stdout)![1]!;
+    expect(submit.stdout).toMatch(/\[#{30}\] 12\/12 done · 0 running · 0 placed · 0 pending · 0 failed/);
+    expect(submit.stdout).toMatch(/succeeded: 12 succeeded, 0 failed, 0 cancelled in [\d.]+ s/);
+    const jobs = await runTessera(['jobs'], env);
+    expect(jobs.stdout).toMatch(new RegExp(`^${jobId}\\s+demo-primes\\s+succeeded\\s+12\\s+12\\s+0\\s+0`, 'm'));
+    const logs = await runTessera(['logs', jobId, '--shard', '3'], env);
+    expect(logs.stdout.trim()).toMatch(/^shard 3\/12: \d+ primes in \[750000, 1000000\)$/);
+    const explain = await runTessera(['explain', jobId], env);
+    expect(explain.stdout).toMatch(/placed on w-[0-9a-f]{16} \(score/);
+    expect(explain.stdout).toMatch(/WORKER\s+FILTER\s+SCORES\s+TOTAL/);
+    // Another tenant's key sees nothing of it.
+    const stranger = await runTessera(['logs', jobId], { ...env, TESSERA_API_KEY: fleet.apiKey });
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toContain(`job ${jobId} not found`);
+  });
+});
