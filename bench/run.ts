@@ -18,7 +18,11 @@ import { createJoinToken } from '../src/store/join-tokens.js';
 import { LeaseKeeper } from '../src/store/lease-keeper.js';
 import { CPU_HARDWARE, workerRecord } from '../test/support/workers.js';
 
+import { committedPerSecond, decisionsPerSecond, rawBatchedPerSecond } from './placement.js';
+
 const logger = createLogger('bench', { TESSERA_LOG_LEVEL: 'silent' });
+const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 200_000);
+const COMMIT_SHARDS = Number(process.env.BENCH_COMMIT_SHARDS ?? 4000);
 const LEASES = Number(process.env.BENCH_LEASES ?? 1000);
 const JOINS = Number(process.env.BENCH_JOINS ?? 500);
 
@@ -80,6 +84,19 @@ async function main(): Promise<void> {
       for (const id of ids) await client.put(`/bench-raw/live/${id}`).value(JSON.stringify(live));
     });
     rows.push({ path: 'connects/s (sequential)', tessera: connects, baseline: rawLive, baselineName: 'raw put of the live record' });
+
+    // Placement: the pure pipeline, one core, no baseline but the target (≥ 50,000/s at 10k workers).
+    for (const workers of [1_000, 10_000]) {
+      decisionsPerSecond(workers, 5_000); // warm-up: let V8 optimise the pipeline
+      rows.push({ path: `placement decisions/s, ${workers.toLocaleString('en')} workers`, tessera: decisionsPerSecond(workers, DECISIONS), baseline: 50_000, baselineName: 'target (issue)' });
+    }
+    // Commits: the real controller (place + CAS commit + events) vs raw etcd txns of the same size.
+    await rawBatchedPerSecond(etcd.endpoint, COMMIT_SHARDS); // warm-up of etcd and the client
+    const raw = await rawBatchedPerSecond(etcd.endpoint, COMMIT_SHARDS);
+    const rawPipelined = await rawBatchedPerSecond(etcd.endpoint, COMMIT_SHARDS, 4);
+    const committed = await committedPerSecond(etcd.endpoint, 1_000, COMMIT_SHARDS);
+    rows.push({ path: `committed placements/s (${COMMIT_SHARDS} shards, 1,000 workers)`, tessera: committed, baseline: raw, baselineName: 'raw etcd txns, 40 shards each, one at a time' });
+    rows.push({ path: `committed placements/s (${COMMIT_SHARDS} shards, 1,000 workers)`, tessera: committed, baseline: rawPipelined, baselineName: 'raw etcd txns, 40 shards each, 4 in flight' });
   } finally {
     await store.close();
     client.close();

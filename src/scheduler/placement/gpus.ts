@@ -13,3 +13,16 @@ export function usableGpus(node: NodeInfo, usage: NodeUsage, ask: ShardAsk, chec
       (!checkMemory || g.memoryMib >= ask.resources.minGpuMemoryMib),
   );
 }
+
+/** countUsableGpus counts what usableGpus would list, without allocating (filters run per node per decision). */
+export function countUsableGpus(node: NodeInfo, usage: NodeUsage, ask: ShardAsk, checkMemory: boolean): number {
+  const models = ask.resources.gpuModels;
+  let n = 0;
+  for (const g of node.gpus) {
+    if (usage.gpus.has(g.index)) continue;
+    if (models.length > 0 && (g.family === undefined || !models.includes(g.family))) continue;
+    if (checkMemory && g.memoryMib < ask.resources.minGpuMemoryMib) continue;
+    n++;
+  }
+  return n;
+}

@@ -53,7 +53,13 @@ export class PlacementStack {
       const node = nodes[(start + i) % nodes.length]!;
       const held = usage.of(node.id);
       evaluated++;
-      const failed = this.filters.find((f) => !f.feasible(node, held, ask));
+      let failed: Filter | undefined;
+      for (const f of this.filters) {
+        if (!f.feasible(node, held, ask)) {
+          failed = f;
+          break;
+        }
+      }
       if (failed) {
         filtered[failed.reason] = (filtered[failed.reason] ?? 0) + 1;
         if (reports.length < MAX_REPORTED_CANDIDATES) reports.push({ workerId: node.id, rejectedBy: failed.reason });
