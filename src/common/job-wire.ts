@@ -12,8 +12,7 @@ import type { JobState as JobStateOut } from '../gen/tessera/v1/JobState.js';
 import type { PlacementExplanationWire } from '../gen/tessera/v1/PlacementExplanation.js';
 import type { ShardWire } from '../gen/tessera/v1/Shard.js';
 import type { ShardState as ShardStateOut } from '../gen/tessera/v1/ShardState.js';
-import type { JobEvent, JobRecord, JobSpec, JobState, ShardRecord, ShardState } from './job.js';
-import type { StoredExplanation } from '../store/job-store.js';
+import type { JobEvent, JobRecord, JobSpec, JobState, ShardRecord, ShardState, StoredExplanation } from './job.js';
 import { timestampToWire } from './wire.js';
 
 /** REPLACEMENT marks bytes that were not UTF-8: protobuf decoders substitute U+FFFD for them. */

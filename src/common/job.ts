@@ -187,6 +187,18 @@ export type JobEventBody =
 /** JobEvent is one stored event; `sequence` orders and resumes a stream. */
 export type JobEvent = JobEventBody & { sequence: number; timeMs: number };
 
+/** StoredExplanation is one placement decision as kept for ExplainPlacement. */
+export interface StoredExplanation {
+  shardIndex: number;
+  attempt: number;
+  timeMs: number;
+  summary: string;
+  nodesTotal: number;
+  nodesEvaluated: number;
+  filtered: Record<string, number>;
+  candidates: Array<{ workerId: string; rejectedBy?: string; scores?: Record<string, number>; total?: number; selected?: boolean }>;
+}
+
 /** shardInputs is the slice of a job's inputs shard `index` gets: contiguous, sizes differing by at most one. */
 export function shardInputs(inputs: string[], shardCount: number, index: number): string[] {
   const base = Math.floor(inputs.length / shardCount);

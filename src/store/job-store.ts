@@ -15,7 +15,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { newSecret, sha256Hex } from '../common/secrets.js';
-import { shardCountOf, type JobEvent, type JobEventBody, type JobRecord, type JobSpec, type ShardRecord } from '../common/job.js';
+import { shardCountOf, type JobEvent, type JobEventBody, type JobRecord, type JobSpec, type ShardRecord, type StoredExplanation } from '../common/job.js';
+
+export type { StoredExplanation } from '../common/job.js';
 import { MAX_TXN_OPS, type Kv, type KvEntry, type KvPut } from './kv.js';
 import { DEFAULT_ROOT } from './keys.js';
 
@@ -38,18 +40,6 @@ export interface Tenant {
   id: string;
   name: string;
   createdAtMs: number;
-}
-
-/** StoredExplanation is one placement decision as kept for ExplainPlacement. */
-export interface StoredExplanation {
-  shardIndex: number;
-  attempt: number;
-  timeMs: number;
-  summary: string;
-  nodesTotal: number;
-  nodesEvaluated: number;
-  filtered: Record<string, number>;
-  candidates: Array<{ workerId: string; rejectedBy?: string; scores?: Record<string, number>; total?: number; selected?: boolean }>;
 }
 
 /** Write is one conditional put: `expect` is the mod revision read (0: must not exist). */

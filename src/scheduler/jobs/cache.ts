@@ -38,6 +38,7 @@ export class JobCache {
   /** setJob and setShard record a value we wrote, at the revision our commit returned. */
   setJob(value: JobRecord, modRevision: number): void {
     this.put(this.jobs, value.id, { key: this.store.jobKey(value.id), value, modRevision });
+    this.dropIfFinished(value.id);
   }
 
   setShard(value: ShardRecord, modRevision: number): void {
@@ -52,12 +53,25 @@ export class JobCache {
 
   private applyJob(entry: KvEntry): void {
     const value = parse<JobRecord>(entry.value);
-    if (value) this.put(this.jobs, value.id, { key: entry.key, value, modRevision: entry.modRevision });
+    if (!value) return;
+    this.put(this.jobs, value.id, { key: entry.key, value, modRevision: entry.modRevision });
+    this.dropIfFinished(value.id);
   }
 
   private applyShard(entry: KvEntry): void {
     const value = parse<ShardRecord>(entry.value);
-    if (value) this.setShard(value, entry.modRevision);
+    // Shards of a finished job are history: the store keeps them, the controller need not.
+    if (value && !this.finished(value.jobId)) this.setShard(value, entry.modRevision);
+  }
+
+  private finished(jobId: string): boolean {
+    const state = this.jobs.get(jobId)?.value.state;
+    return state === 'succeeded' || state === 'failed' || state === 'cancelled';
+  }
+
+  /** dropIfFinished forgets a finished job's shards, so memory and each pass scale with live jobs only. */
+  private dropIfFinished(jobId: string): void {
+    if (this.finished(jobId)) this.shards.delete(jobId);
   }
 
   private forgetJob(jobId: string): void {

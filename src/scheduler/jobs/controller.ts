@@ -115,7 +115,9 @@ export class JobController {
       for (const [jobId, shards] of this.cache.shards) {
         const job = this.cache.jobs.get(jobId)?.value;
         if (!job) continue;
-        for (const { value: shard } of shards.values()) {
+        for (const index of [...shards.keys()]) {
+          const shard = this.cache.shards.get(jobId)?.get(index)?.value;
+          if (!shard) break;
           if (shard.workerId !== workerId || (shard.state !== 'placed' && shard.state !== 'running')) continue;
           if (activeKeys.has(`${jobId}/${shard.index}/${shard.attempt}`)) continue;
           if (shard.state === 'placed') this.dispatch(job, shard);
@@ -174,9 +176,13 @@ export class JobController {
     for (const [jobId, shards] of this.cache.shards) {
       const job = this.cache.jobs.get(jobId)?.value;
       if (!job) continue;
-      for (const { value: shard } of shards.values()) {
+      for (const index of [...shards.keys()]) {
+        // Re-read each time: handling one shard may have restarted its gang or finished the job.
+        const shard = this.cache.shards.get(jobId)?.get(index)?.value;
+        const current = this.cache.jobs.get(jobId)?.value;
+        if (!shard || !current) break;
         if ((shard.state === 'placed' || shard.state === 'running') && shard.workerId && !online(shard.workerId)) {
-          await this.endAttempt(this.cache.jobs.get(jobId)!.value, this.cache.shards.get(jobId)!.get(shard.index)!.value, { lost: true, error: `worker ${shard.workerId} lost (lease expired)` });
+          await this.endAttempt(current, shard, { lost: true, error: `worker ${shard.workerId} lost (lease expired)` });
         }
       }
     }
@@ -298,7 +304,8 @@ export class JobController {
   /** endAttempt applies the rules: success, retry, give up — for a gang, for all ranks at once. */
   private async endAttempt(job: JobRecord, shard: ShardRecord, end: AttemptEnd): Promise<void> {
     if (job.spec.partition.kind === 'gang') return this.endGangRank(job, shard, end);
-    const version = this.cache.shards.get(job.id)!.get(shard.index)!;
+    const version = this.cache.shards.get(job.id)?.get(shard.index);
+    if (!version) return;
     const now = Date.now();
     let next: ShardRecord;
     const events: JobEventBody[] = [];
