@@ -6,6 +6,10 @@ import type { AgentServiceClient as _tessera_v1_AgentServiceClient, AgentService
 import type { AssignShardWire as _tessera_v1_AssignShardWire, AssignShard as _tessera_v1_AssignShard } from './tessera/v1/AssignShard.js';
 import type { CancelShardWire as _tessera_v1_CancelShardWire, CancelShard as _tessera_v1_CancelShard } from './tessera/v1/CancelShard.js';
 import type { CandidateScoreWire as _tessera_v1_CandidateScoreWire, CandidateScore as _tessera_v1_CandidateScore } from './tessera/v1/CandidateScore.js';
+import type { ChallengeCommitWire as _tessera_v1_ChallengeCommitWire, ChallengeCommit as _tessera_v1_ChallengeCommit } from './tessera/v1/ChallengeCommit.js';
+import type { ChallengeRowWire as _tessera_v1_ChallengeRowWire, ChallengeRow as _tessera_v1_ChallengeRow } from './tessera/v1/ChallengeRow.js';
+import type { ChallengeRowsWire as _tessera_v1_ChallengeRowsWire, ChallengeRows as _tessera_v1_ChallengeRows } from './tessera/v1/ChallengeRows.js';
+import type { ComputeChallengeWire as _tessera_v1_ComputeChallengeWire, ComputeChallenge as _tessera_v1_ComputeChallenge } from './tessera/v1/ComputeChallenge.js';
 import type { ConnectRequestWire as _tessera_v1_ConnectRequestWire, ConnectRequest as _tessera_v1_ConnectRequest } from './tessera/v1/ConnectRequest.js';
 import type { ConnectResponseWire as _tessera_v1_ConnectResponseWire, ConnectResponse as _tessera_v1_ConnectResponse } from './tessera/v1/ConnectResponse.js';
 import type { CpuWire as _tessera_v1_CpuWire, Cpu as _tessera_v1_Cpu } from './tessera/v1/Cpu.js';
@@ -30,7 +34,10 @@ import type { LogChunkWire as _tessera_v1_LogChunkWire, LogChunk as _tessera_v1_
 import type { MigDeviceWire as _tessera_v1_MigDeviceWire, MigDevice as _tessera_v1_MigDevice } from './tessera/v1/MigDevice.js';
 import type { PlacementCandidateWire as _tessera_v1_PlacementCandidateWire, PlacementCandidate as _tessera_v1_PlacementCandidate } from './tessera/v1/PlacementCandidate.js';
 import type { PlacementExplanationWire as _tessera_v1_PlacementExplanationWire, PlacementExplanation as _tessera_v1_PlacementExplanation } from './tessera/v1/PlacementExplanation.js';
+import type { ReputationWire as _tessera_v1_ReputationWire, Reputation as _tessera_v1_Reputation } from './tessera/v1/Reputation.js';
+import type { ReputationComponentWire as _tessera_v1_ReputationComponentWire, ReputationComponent as _tessera_v1_ReputationComponent } from './tessera/v1/ReputationComponent.js';
 import type { ResourcesWire as _tessera_v1_ResourcesWire, Resources as _tessera_v1_Resources } from './tessera/v1/Resources.js';
+import type { RevealRowsWire as _tessera_v1_RevealRowsWire, RevealRows as _tessera_v1_RevealRows } from './tessera/v1/RevealRows.js';
 import type { ShardWire as _tessera_v1_ShardWire, Shard as _tessera_v1_Shard } from './tessera/v1/Shard.js';
 import type { ShardCountsWire as _tessera_v1_ShardCountsWire, ShardCounts as _tessera_v1_ShardCounts } from './tessera/v1/ShardCounts.js';
 import type { ShardFinishedWire as _tessera_v1_ShardFinishedWire, ShardFinished as _tessera_v1_ShardFinished } from './tessera/v1/ShardFinished.js';
@@ -41,6 +48,7 @@ import type { ShardStartedWire as _tessera_v1_ShardStartedWire, ShardStarted as 
 import type { ShardStateChangedWire as _tessera_v1_ShardStateChangedWire, ShardStateChanged as _tessera_v1_ShardStateChanged } from './tessera/v1/ShardStateChanged.js';
 import type { ShardUpdateWire as _tessera_v1_ShardUpdateWire, ShardUpdate as _tessera_v1_ShardUpdate } from './tessera/v1/ShardUpdate.js';
 import type { ShardUpdateAckWire as _tessera_v1_ShardUpdateAckWire, ShardUpdateAck as _tessera_v1_ShardUpdateAck } from './tessera/v1/ShardUpdateAck.js';
+import type { TrustFlagWire as _tessera_v1_TrustFlagWire, TrustFlag as _tessera_v1_TrustFlag } from './tessera/v1/TrustFlag.js';
 import type { WelcomeWire as _tessera_v1_WelcomeWire, Welcome as _tessera_v1_Welcome } from './tessera/v1/Welcome.js';
 import type { WorkerWire as _tessera_v1_WorkerWire, Worker as _tessera_v1_Worker } from './tessera/v1/Worker.js';
 
@@ -60,6 +68,10 @@ export interface ProtoGrpcType {
       AssignShard: MessageTypeDefinition<_tessera_v1_AssignShardWire, _tessera_v1_AssignShard>
       CancelShard: MessageTypeDefinition<_tessera_v1_CancelShardWire, _tessera_v1_CancelShard>
       CandidateScore: MessageTypeDefinition<_tessera_v1_CandidateScoreWire, _tessera_v1_CandidateScore>
+      ChallengeCommit: MessageTypeDefinition<_tessera_v1_ChallengeCommitWire, _tessera_v1_ChallengeCommit>
+      ChallengeRow: MessageTypeDefinition<_tessera_v1_ChallengeRowWire, _tessera_v1_ChallengeRow>
+      ChallengeRows: MessageTypeDefinition<_tessera_v1_ChallengeRowsWire, _tessera_v1_ChallengeRows>
+      ComputeChallenge: MessageTypeDefinition<_tessera_v1_ComputeChallengeWire, _tessera_v1_ComputeChallenge>
       ConnectRequest: MessageTypeDefinition<_tessera_v1_ConnectRequestWire, _tessera_v1_ConnectRequest>
       ConnectResponse: MessageTypeDefinition<_tessera_v1_ConnectResponseWire, _tessera_v1_ConnectResponse>
       Cpu: MessageTypeDefinition<_tessera_v1_CpuWire, _tessera_v1_Cpu>
@@ -87,7 +99,10 @@ export interface ProtoGrpcType {
       MigMode: EnumTypeDefinition
       PlacementCandidate: MessageTypeDefinition<_tessera_v1_PlacementCandidateWire, _tessera_v1_PlacementCandidate>
       PlacementExplanation: MessageTypeDefinition<_tessera_v1_PlacementExplanationWire, _tessera_v1_PlacementExplanation>
+      Reputation: MessageTypeDefinition<_tessera_v1_ReputationWire, _tessera_v1_Reputation>
+      ReputationComponent: MessageTypeDefinition<_tessera_v1_ReputationComponentWire, _tessera_v1_ReputationComponent>
       Resources: MessageTypeDefinition<_tessera_v1_ResourcesWire, _tessera_v1_Resources>
+      RevealRows: MessageTypeDefinition<_tessera_v1_RevealRowsWire, _tessera_v1_RevealRows>
       Shard: MessageTypeDefinition<_tessera_v1_ShardWire, _tessera_v1_Shard>
       ShardCounts: MessageTypeDefinition<_tessera_v1_ShardCountsWire, _tessera_v1_ShardCounts>
       ShardFinished: MessageTypeDefinition<_tessera_v1_ShardFinishedWire, _tessera_v1_ShardFinished>
@@ -99,6 +114,8 @@ export interface ProtoGrpcType {
       ShardStateChanged: MessageTypeDefinition<_tessera_v1_ShardStateChangedWire, _tessera_v1_ShardStateChanged>
       ShardUpdate: MessageTypeDefinition<_tessera_v1_ShardUpdateWire, _tessera_v1_ShardUpdate>
       ShardUpdateAck: MessageTypeDefinition<_tessera_v1_ShardUpdateAckWire, _tessera_v1_ShardUpdateAck>
+      TrustFlag: MessageTypeDefinition<_tessera_v1_TrustFlagWire, _tessera_v1_TrustFlag>
+      TrustState: EnumTypeDefinition
       VirtualizationMode: EnumTypeDefinition
       Welcome: MessageTypeDefinition<_tessera_v1_WelcomeWire, _tessera_v1_Welcome>
       Worker: MessageTypeDefinition<_tessera_v1_WorkerWire, _tessera_v1_Worker>

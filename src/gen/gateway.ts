@@ -11,11 +11,14 @@ import type { ExplainPlacementRequestWire as _tessera_v1_ExplainPlacementRequest
 import type { ExplainPlacementResponseWire as _tessera_v1_ExplainPlacementResponseWire, ExplainPlacementResponse as _tessera_v1_ExplainPlacementResponse } from './tessera/v1/ExplainPlacementResponse.js';
 import type { GangPartitionWire as _tessera_v1_GangPartitionWire, GangPartition as _tessera_v1_GangPartition } from './tessera/v1/GangPartition.js';
 import type { GatewayServiceClient as _tessera_v1_GatewayServiceClient, GatewayServiceDefinition as _tessera_v1_GatewayServiceDefinition } from './tessera/v1/GatewayService.js';
+import type { GetFleetSummaryRequestWire as _tessera_v1_GetFleetSummaryRequestWire, GetFleetSummaryRequest as _tessera_v1_GetFleetSummaryRequest } from './tessera/v1/GetFleetSummaryRequest.js';
+import type { GetFleetSummaryResponseWire as _tessera_v1_GetFleetSummaryResponseWire, GetFleetSummaryResponse as _tessera_v1_GetFleetSummaryResponse } from './tessera/v1/GetFleetSummaryResponse.js';
 import type { GetJobRequestWire as _tessera_v1_GetJobRequestWire, GetJobRequest as _tessera_v1_GetJobRequest } from './tessera/v1/GetJobRequest.js';
 import type { GetJobResponseWire as _tessera_v1_GetJobResponseWire, GetJobResponse as _tessera_v1_GetJobResponse } from './tessera/v1/GetJobResponse.js';
 import type { GetWorkerRequestWire as _tessera_v1_GetWorkerRequestWire, GetWorkerRequest as _tessera_v1_GetWorkerRequest } from './tessera/v1/GetWorkerRequest.js';
 import type { GetWorkerResponseWire as _tessera_v1_GetWorkerResponseWire, GetWorkerResponse as _tessera_v1_GetWorkerResponse } from './tessera/v1/GetWorkerResponse.js';
 import type { GpuWire as _tessera_v1_GpuWire, Gpu as _tessera_v1_Gpu } from './tessera/v1/Gpu.js';
+import type { GpuSupplyWire as _tessera_v1_GpuSupplyWire, GpuSupply as _tessera_v1_GpuSupply } from './tessera/v1/GpuSupply.js';
 import type { HardwareWire as _tessera_v1_HardwareWire, Hardware as _tessera_v1_Hardware } from './tessera/v1/Hardware.js';
 import type { IndependentPartitionWire as _tessera_v1_IndependentPartitionWire, IndependentPartition as _tessera_v1_IndependentPartition } from './tessera/v1/IndependentPartition.js';
 import type { InlineFileWire as _tessera_v1_InlineFileWire, InlineFile as _tessera_v1_InlineFile } from './tessera/v1/InlineFile.js';
@@ -32,6 +35,8 @@ import type { LogChunkWire as _tessera_v1_LogChunkWire, LogChunk as _tessera_v1_
 import type { MigDeviceWire as _tessera_v1_MigDeviceWire, MigDevice as _tessera_v1_MigDevice } from './tessera/v1/MigDevice.js';
 import type { PlacementCandidateWire as _tessera_v1_PlacementCandidateWire, PlacementCandidate as _tessera_v1_PlacementCandidate } from './tessera/v1/PlacementCandidate.js';
 import type { PlacementExplanationWire as _tessera_v1_PlacementExplanationWire, PlacementExplanation as _tessera_v1_PlacementExplanation } from './tessera/v1/PlacementExplanation.js';
+import type { ReputationWire as _tessera_v1_ReputationWire, Reputation as _tessera_v1_Reputation } from './tessera/v1/Reputation.js';
+import type { ReputationComponentWire as _tessera_v1_ReputationComponentWire, ReputationComponent as _tessera_v1_ReputationComponent } from './tessera/v1/ReputationComponent.js';
 import type { ResourcesWire as _tessera_v1_ResourcesWire, Resources as _tessera_v1_Resources } from './tessera/v1/Resources.js';
 import type { ShardWire as _tessera_v1_ShardWire, Shard as _tessera_v1_Shard } from './tessera/v1/Shard.js';
 import type { ShardCountsWire as _tessera_v1_ShardCountsWire, ShardCounts as _tessera_v1_ShardCounts } from './tessera/v1/ShardCounts.js';
@@ -41,6 +46,7 @@ import type { StreamJobEventsRequestWire as _tessera_v1_StreamJobEventsRequestWi
 import type { StreamJobEventsResponseWire as _tessera_v1_StreamJobEventsResponseWire, StreamJobEventsResponse as _tessera_v1_StreamJobEventsResponse } from './tessera/v1/StreamJobEventsResponse.js';
 import type { SubmitJobRequestWire as _tessera_v1_SubmitJobRequestWire, SubmitJobRequest as _tessera_v1_SubmitJobRequest } from './tessera/v1/SubmitJobRequest.js';
 import type { SubmitJobResponseWire as _tessera_v1_SubmitJobResponseWire, SubmitJobResponse as _tessera_v1_SubmitJobResponse } from './tessera/v1/SubmitJobResponse.js';
+import type { TrustFlagWire as _tessera_v1_TrustFlagWire, TrustFlag as _tessera_v1_TrustFlag } from './tessera/v1/TrustFlag.js';
 import type { WatchWorkersRequestWire as _tessera_v1_WatchWorkersRequestWire, WatchWorkersRequest as _tessera_v1_WatchWorkersRequest } from './tessera/v1/WatchWorkersRequest.js';
 import type { WatchWorkersResponseWire as _tessera_v1_WatchWorkersResponseWire, WatchWorkersResponse as _tessera_v1_WatchWorkersResponse } from './tessera/v1/WatchWorkersResponse.js';
 import type { WorkerWire as _tessera_v1_WorkerWire, Worker as _tessera_v1_Worker } from './tessera/v1/Worker.js';
@@ -66,11 +72,14 @@ export interface ProtoGrpcType {
       ExplainPlacementResponse: MessageTypeDefinition<_tessera_v1_ExplainPlacementResponseWire, _tessera_v1_ExplainPlacementResponse>
       GangPartition: MessageTypeDefinition<_tessera_v1_GangPartitionWire, _tessera_v1_GangPartition>
       GatewayService: SubtypeConstructor<typeof grpc.Client, _tessera_v1_GatewayServiceClient> & { service: _tessera_v1_GatewayServiceDefinition }
+      GetFleetSummaryRequest: MessageTypeDefinition<_tessera_v1_GetFleetSummaryRequestWire, _tessera_v1_GetFleetSummaryRequest>
+      GetFleetSummaryResponse: MessageTypeDefinition<_tessera_v1_GetFleetSummaryResponseWire, _tessera_v1_GetFleetSummaryResponse>
       GetJobRequest: MessageTypeDefinition<_tessera_v1_GetJobRequestWire, _tessera_v1_GetJobRequest>
       GetJobResponse: MessageTypeDefinition<_tessera_v1_GetJobResponseWire, _tessera_v1_GetJobResponse>
       GetWorkerRequest: MessageTypeDefinition<_tessera_v1_GetWorkerRequestWire, _tessera_v1_GetWorkerRequest>
       GetWorkerResponse: MessageTypeDefinition<_tessera_v1_GetWorkerResponseWire, _tessera_v1_GetWorkerResponse>
       Gpu: MessageTypeDefinition<_tessera_v1_GpuWire, _tessera_v1_Gpu>
+      GpuSupply: MessageTypeDefinition<_tessera_v1_GpuSupplyWire, _tessera_v1_GpuSupply>
       GpuVendor: EnumTypeDefinition
       Hardware: MessageTypeDefinition<_tessera_v1_HardwareWire, _tessera_v1_Hardware>
       IndependentPartition: MessageTypeDefinition<_tessera_v1_IndependentPartitionWire, _tessera_v1_IndependentPartition>
@@ -90,6 +99,8 @@ export interface ProtoGrpcType {
       MigMode: EnumTypeDefinition
       PlacementCandidate: MessageTypeDefinition<_tessera_v1_PlacementCandidateWire, _tessera_v1_PlacementCandidate>
       PlacementExplanation: MessageTypeDefinition<_tessera_v1_PlacementExplanationWire, _tessera_v1_PlacementExplanation>
+      Reputation: MessageTypeDefinition<_tessera_v1_ReputationWire, _tessera_v1_Reputation>
+      ReputationComponent: MessageTypeDefinition<_tessera_v1_ReputationComponentWire, _tessera_v1_ReputationComponent>
       Resources: MessageTypeDefinition<_tessera_v1_ResourcesWire, _tessera_v1_Resources>
       Shard: MessageTypeDefinition<_tessera_v1_ShardWire, _tessera_v1_Shard>
       ShardCounts: MessageTypeDefinition<_tessera_v1_ShardCountsWire, _tessera_v1_ShardCounts>
@@ -100,6 +111,8 @@ export interface ProtoGrpcType {
       StreamJobEventsResponse: MessageTypeDefinition<_tessera_v1_StreamJobEventsResponseWire, _tessera_v1_StreamJobEventsResponse>
       SubmitJobRequest: MessageTypeDefinition<_tessera_v1_SubmitJobRequestWire, _tessera_v1_SubmitJobRequest>
       SubmitJobResponse: MessageTypeDefinition<_tessera_v1_SubmitJobResponseWire, _tessera_v1_SubmitJobResponse>
+      TrustFlag: MessageTypeDefinition<_tessera_v1_TrustFlagWire, _tessera_v1_TrustFlag>
+      TrustState: EnumTypeDefinition
       VirtualizationMode: EnumTypeDefinition
       WatchWorkersRequest: MessageTypeDefinition<_tessera_v1_WatchWorkersRequestWire, _tessera_v1_WatchWorkersRequest>
       WatchWorkersResponse: MessageTypeDefinition<_tessera_v1_WatchWorkersResponseWire, _tessera_v1_WatchWorkersResponse>

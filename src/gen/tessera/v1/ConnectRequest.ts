@@ -4,13 +4,17 @@ import type { HelloWire as _tessera_v1_HelloWire, Hello as _tessera_v1_Hello } f
 import type { HeartbeatWire as _tessera_v1_HeartbeatWire, Heartbeat as _tessera_v1_Heartbeat } from '../../tessera/v1/Heartbeat.js';
 import type { GoodbyeWire as _tessera_v1_GoodbyeWire, Goodbye as _tessera_v1_Goodbye } from '../../tessera/v1/Goodbye.js';
 import type { ShardUpdateWire as _tessera_v1_ShardUpdateWire, ShardUpdate as _tessera_v1_ShardUpdate } from '../../tessera/v1/ShardUpdate.js';
+import type { ChallengeCommitWire as _tessera_v1_ChallengeCommitWire, ChallengeCommit as _tessera_v1_ChallengeCommit } from '../../tessera/v1/ChallengeCommit.js';
+import type { ChallengeRowsWire as _tessera_v1_ChallengeRowsWire, ChallengeRows as _tessera_v1_ChallengeRows } from '../../tessera/v1/ChallengeRows.js';
 
 export interface ConnectRequestWire {
   'hello'?: (_tessera_v1_HelloWire | null);
   'heartbeat'?: (_tessera_v1_HeartbeatWire | null);
   'goodbye'?: (_tessera_v1_GoodbyeWire | null);
   'shardUpdate'?: (_tessera_v1_ShardUpdateWire | null);
-  'msg'?: "hello"|"heartbeat"|"goodbye"|"shardUpdate";
+  'challengeCommit'?: (_tessera_v1_ChallengeCommitWire | null);
+  'challengeRows'?: (_tessera_v1_ChallengeRowsWire | null);
+  'msg'?: "hello"|"heartbeat"|"goodbye"|"shardUpdate"|"challengeCommit"|"challengeRows";
 }
 
 export interface ConnectRequest {
@@ -18,5 +22,7 @@ export interface ConnectRequest {
   'heartbeat'?: (_tessera_v1_Heartbeat | null);
   'goodbye'?: (_tessera_v1_Goodbye | null);
   'shardUpdate'?: (_tessera_v1_ShardUpdate | null);
-  'msg'?: "hello"|"heartbeat"|"goodbye"|"shardUpdate";
+  'challengeCommit'?: (_tessera_v1_ChallengeCommit | null);
+  'challengeRows'?: (_tessera_v1_ChallengeRows | null);
+  'msg'?: "hello"|"heartbeat"|"goodbye"|"shardUpdate"|"challengeCommit"|"challengeRows";
 }

@@ -5,6 +5,8 @@ import type { HeartbeatAckWire as _tessera_v1_HeartbeatAckWire, HeartbeatAck as 
 import type { AssignShardWire as _tessera_v1_AssignShardWire, AssignShard as _tessera_v1_AssignShard } from '../../tessera/v1/AssignShard.js';
 import type { CancelShardWire as _tessera_v1_CancelShardWire, CancelShard as _tessera_v1_CancelShard } from '../../tessera/v1/CancelShard.js';
 import type { ShardUpdateAckWire as _tessera_v1_ShardUpdateAckWire, ShardUpdateAck as _tessera_v1_ShardUpdateAck } from '../../tessera/v1/ShardUpdateAck.js';
+import type { ComputeChallengeWire as _tessera_v1_ComputeChallengeWire, ComputeChallenge as _tessera_v1_ComputeChallenge } from '../../tessera/v1/ComputeChallenge.js';
+import type { RevealRowsWire as _tessera_v1_RevealRowsWire, RevealRows as _tessera_v1_RevealRows } from '../../tessera/v1/RevealRows.js';
 
 export interface ConnectResponseWire {
   'welcome'?: (_tessera_v1_WelcomeWire | null);
@@ -12,7 +14,9 @@ export interface ConnectResponseWire {
   'assignShard'?: (_tessera_v1_AssignShardWire | null);
   'cancelShard'?: (_tessera_v1_CancelShardWire | null);
   'shardUpdateAck'?: (_tessera_v1_ShardUpdateAckWire | null);
-  'msg'?: "welcome"|"heartbeatAck"|"assignShard"|"cancelShard"|"shardUpdateAck";
+  'computeChallenge'?: (_tessera_v1_ComputeChallengeWire | null);
+  'revealRows'?: (_tessera_v1_RevealRowsWire | null);
+  'msg'?: "welcome"|"heartbeatAck"|"assignShard"|"cancelShard"|"shardUpdateAck"|"computeChallenge"|"revealRows";
 }
 
 export interface ConnectResponse {
@@ -21,5 +25,7 @@ export interface ConnectResponse {
   'assignShard'?: (_tessera_v1_AssignShard | null);
   'cancelShard'?: (_tessera_v1_CancelShard | null);
   'shardUpdateAck'?: (_tessera_v1_ShardUpdateAck | null);
-  'msg'?: "welcome"|"heartbeatAck"|"assignShard"|"cancelShard"|"shardUpdateAck";
+  'computeChallenge'?: (_tessera_v1_ComputeChallenge | null);
+  'revealRows'?: (_tessera_v1_RevealRows | null);
+  'msg'?: "welcome"|"heartbeatAck"|"assignShard"|"cancelShard"|"shardUpdateAck"|"computeChallenge"|"revealRows";
 }

@@ -6,6 +6,8 @@ import type { CancelJobRequestWire as _tessera_v1_CancelJobRequestWire, CancelJo
 import type { CancelJobResponseWire as _tessera_v1_CancelJobResponseWire, CancelJobResponse as _tessera_v1_CancelJobResponse } from '../../tessera/v1/CancelJobResponse.js';
 import type { ExplainPlacementRequestWire as _tessera_v1_ExplainPlacementRequestWire, ExplainPlacementRequest as _tessera_v1_ExplainPlacementRequest } from '../../tessera/v1/ExplainPlacementRequest.js';
 import type { ExplainPlacementResponseWire as _tessera_v1_ExplainPlacementResponseWire, ExplainPlacementResponse as _tessera_v1_ExplainPlacementResponse } from '../../tessera/v1/ExplainPlacementResponse.js';
+import type { GetFleetSummaryRequestWire as _tessera_v1_GetFleetSummaryRequestWire, GetFleetSummaryRequest as _tessera_v1_GetFleetSummaryRequest } from '../../tessera/v1/GetFleetSummaryRequest.js';
+import type { GetFleetSummaryResponseWire as _tessera_v1_GetFleetSummaryResponseWire, GetFleetSummaryResponse as _tessera_v1_GetFleetSummaryResponse } from '../../tessera/v1/GetFleetSummaryResponse.js';
 import type { GetJobRequestWire as _tessera_v1_GetJobRequestWire, GetJobRequest as _tessera_v1_GetJobRequest } from '../../tessera/v1/GetJobRequest.js';
 import type { GetJobResponseWire as _tessera_v1_GetJobResponseWire, GetJobResponse as _tessera_v1_GetJobResponse } from '../../tessera/v1/GetJobResponse.js';
 import type { GetWorkerRequestWire as _tessera_v1_GetWorkerRequestWire, GetWorkerRequest as _tessera_v1_GetWorkerRequest } from '../../tessera/v1/GetWorkerRequest.js';
@@ -39,6 +41,15 @@ export interface GatewayServiceClient extends grpc.Client {
   explainPlacement(argument: _tessera_v1_ExplainPlacementRequestWire, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_ExplainPlacementResponse>): grpc.ClientUnaryCall;
   explainPlacement(argument: _tessera_v1_ExplainPlacementRequestWire, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_ExplainPlacementResponse>): grpc.ClientUnaryCall;
   explainPlacement(argument: _tessera_v1_ExplainPlacementRequestWire, callback: grpc.requestCallback<_tessera_v1_ExplainPlacementResponse>): grpc.ClientUnaryCall;
+  
+  GetFleetSummary(argument: _tessera_v1_GetFleetSummaryRequestWire, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetFleetSummaryResponse>): grpc.ClientUnaryCall;
+  GetFleetSummary(argument: _tessera_v1_GetFleetSummaryRequestWire, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_GetFleetSummaryResponse>): grpc.ClientUnaryCall;
+  GetFleetSummary(argument: _tessera_v1_GetFleetSummaryRequestWire, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetFleetSummaryResponse>): grpc.ClientUnaryCall;
+  GetFleetSummary(argument: _tessera_v1_GetFleetSummaryRequestWire, callback: grpc.requestCallback<_tessera_v1_GetFleetSummaryResponse>): grpc.ClientUnaryCall;
+  getFleetSummary(argument: _tessera_v1_GetFleetSummaryRequestWire, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetFleetSummaryResponse>): grpc.ClientUnaryCall;
+  getFleetSummary(argument: _tessera_v1_GetFleetSummaryRequestWire, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_GetFleetSummaryResponse>): grpc.ClientUnaryCall;
+  getFleetSummary(argument: _tessera_v1_GetFleetSummaryRequestWire, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetFleetSummaryResponse>): grpc.ClientUnaryCall;
+  getFleetSummary(argument: _tessera_v1_GetFleetSummaryRequestWire, callback: grpc.requestCallback<_tessera_v1_GetFleetSummaryResponse>): grpc.ClientUnaryCall;
   
   GetJob(argument: _tessera_v1_GetJobRequestWire, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetJobResponse>): grpc.ClientUnaryCall;
   GetJob(argument: _tessera_v1_GetJobRequestWire, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_GetJobResponse>): grpc.ClientUnaryCall;
@@ -102,6 +113,8 @@ export interface GatewayServiceHandlers extends grpc.UntypedServiceImplementatio
   
   ExplainPlacement: grpc.handleUnaryCall<_tessera_v1_ExplainPlacementRequest, _tessera_v1_ExplainPlacementResponseWire>;
   
+  GetFleetSummary: grpc.handleUnaryCall<_tessera_v1_GetFleetSummaryRequest, _tessera_v1_GetFleetSummaryResponseWire>;
+  
   GetJob: grpc.handleUnaryCall<_tessera_v1_GetJobRequest, _tessera_v1_GetJobResponseWire>;
   
   GetWorker: grpc.handleUnaryCall<_tessera_v1_GetWorkerRequest, _tessera_v1_GetWorkerResponseWire>;
@@ -121,6 +134,7 @@ export interface GatewayServiceHandlers extends grpc.UntypedServiceImplementatio
 export interface GatewayServiceDefinition extends grpc.ServiceDefinition {
   CancelJob: MethodDefinition<_tessera_v1_CancelJobRequestWire, _tessera_v1_CancelJobResponseWire, _tessera_v1_CancelJobRequest, _tessera_v1_CancelJobResponse>
   ExplainPlacement: MethodDefinition<_tessera_v1_ExplainPlacementRequestWire, _tessera_v1_ExplainPlacementResponseWire, _tessera_v1_ExplainPlacementRequest, _tessera_v1_ExplainPlacementResponse>
+  GetFleetSummary: MethodDefinition<_tessera_v1_GetFleetSummaryRequestWire, _tessera_v1_GetFleetSummaryResponseWire, _tessera_v1_GetFleetSummaryRequest, _tessera_v1_GetFleetSummaryResponse>
   GetJob: MethodDefinition<_tessera_v1_GetJobRequestWire, _tessera_v1_GetJobResponseWire, _tessera_v1_GetJobRequest, _tessera_v1_GetJobResponse>
   GetWorker: MethodDefinition<_tessera_v1_GetWorkerRequestWire, _tessera_v1_GetWorkerResponseWire, _tessera_v1_GetWorkerRequest, _tessera_v1_GetWorkerResponse>
   ListJobs: MethodDefinition<_tessera_v1_ListJobsRequestWire, _tessera_v1_ListJobsResponseWire, _tessera_v1_ListJobsRequest, _tessera_v1_ListJobsResponse>

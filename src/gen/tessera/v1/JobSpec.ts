@@ -16,6 +16,8 @@ export interface JobSpecWire {
   'labels'?: ({[key: string]: string});
   'gang'?: (_tessera_v1_GangPartitionWire | null);
   'independent'?: (_tessera_v1_IndependentPartitionWire | null);
+  'requireVerified'?: (boolean);
+  'minReputation'?: (number | string);
   'partition'?: "gang"|"independent";
 }
 
@@ -30,5 +32,7 @@ export interface JobSpec {
   'labels': ({[key: string]: string});
   'gang'?: (_tessera_v1_GangPartition | null);
   'independent'?: (_tessera_v1_IndependentPartition | null);
+  'requireVerified': (boolean);
+  'minReputation': (number);
   'partition'?: "gang"|"independent";
 }

@@ -2,6 +2,9 @@
 
 import type { HardwareWire as _tessera_v1_HardwareWire, Hardware as _tessera_v1_Hardware } from '../../tessera/v1/Hardware.js';
 import type { TimestampWire as _google_protobuf_TimestampWire, Timestamp as _google_protobuf_Timestamp } from '../../google/protobuf/Timestamp.js';
+import type { TrustStateWire as _tessera_v1_TrustStateWire, TrustState as _tessera_v1_TrustState } from '../../tessera/v1/TrustState.js';
+import type { TrustFlagWire as _tessera_v1_TrustFlagWire, TrustFlag as _tessera_v1_TrustFlag } from '../../tessera/v1/TrustFlag.js';
+import type { ReputationWire as _tessera_v1_ReputationWire, Reputation as _tessera_v1_Reputation } from '../../tessera/v1/Reputation.js';
 
 export interface WorkerWire {
   'id'?: (string);
@@ -14,6 +17,9 @@ export interface WorkerWire {
   'joinedTime'?: (_google_protobuf_TimestampWire | null);
   'connectedTime'?: (_google_protobuf_TimestampWire | null);
   'agentVersion'?: (string);
+  'trust'?: (_tessera_v1_TrustStateWire);
+  'flags'?: (_tessera_v1_TrustFlagWire)[];
+  'reputation'?: (_tessera_v1_ReputationWire | null);
 }
 
 export interface Worker {
@@ -27,4 +33,7 @@ export interface Worker {
   'joinedTime': (_google_protobuf_Timestamp | null);
   'connectedTime': (_google_protobuf_Timestamp | null);
   'agentVersion': (string);
+  'trust': (_tessera_v1_TrustState);
+  'flags': (_tessera_v1_TrustFlag)[];
+  'reputation': (_tessera_v1_Reputation | null);
 }
