@@ -20,6 +20,11 @@ import { discoverHardware } from './discovery/index.js';
 import { forgetIdentity, loadIdentity, saveIdentity, type WorkerIdentity } from './identity.js';
 import { AGENT_VERSION } from './version.js';
 import { ShardRunner } from './runner.js';
+import { ChallengeResponder } from './challenge/responder.js';
+import type { ComputeChallenge } from '../gen/tessera/v1/ComputeChallenge.js';
+import type { RevealRows } from '../gen/tessera/v1/RevealRows.js';
+import type { ChallengeCommitWire } from '../gen/tessera/v1/ChallengeCommit.js';
+import type { ChallengeRowsWire } from '../gen/tessera/v1/ChallengeRows.js';
 import type { ShardUpdateWire } from '../gen/tessera/v1/ShardUpdate.js';
 import { join } from 'node:path';
 
@@ -60,6 +65,7 @@ export class Agent {
   };
 
   readonly runner: ShardRunner;
+  protected readonly responder: ChallengeResponder;
 
   constructor(
     private readonly config: AgentConfig,
@@ -71,6 +77,7 @@ export class Agent {
       (update) => this.sendUpdate(update),
       logger,
     );
+    this.responder = new ChallengeResponder(logger, config.python);
     const { proto } = loadTesseraProto();
     this.client = new proto.AgentService(config.scheduler, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
     this.backoff = new Backoff({ initialMs: config.backoffInitialMs, maxMs: config.backoffMaxMs });
@@ -81,6 +88,7 @@ export class Agent {
     this.metricsServer = await startMetricsServer(this.registry, this.config.metricsListen, this.logger);
     this.hardware ??= await discoverHardware({ nvidiaSmi: this.config.nvidiaSmi, logger: this.logger });
     this.metrics.gpus.set(this.hardware.gpus.length);
+    await this.responder.prepare(this.hardware.gpus.length > 0);
     this.logger.info(
       { gpus: this.hardware.gpus.map((g) => g.name), cpu: this.hardware.cpu.model, source: this.hardware.discoverySource, metricsUrl: this.metricsServer.url },
       'hardware discovered',
@@ -99,6 +107,7 @@ export class Agent {
     } finally {
       this.state = 'stopped';
       await this.metricsServer.close();
+      this.responder.close();
       this.client.close();
     }
   }
@@ -117,6 +126,16 @@ export class Agent {
       await Promise.race([closed, sleep(2_000, gaveUp.signal)]);
       gaveUp.abort();
     }
+  }
+
+  /** answerChallenge computes and commits to a challenge's product (overridden by nothing in production). */
+  protected answerChallenge(challenge: ComputeChallenge): Promise<ChallengeCommitWire> {
+    return this.responder.commit(challenge);
+  }
+
+  /** revealRows reveals the rows the scheduler picked. */
+  protected revealRows(request: RevealRows): Promise<ChallengeRowsWire> {
+    return this.responder.reveal(request);
   }
 
   /** sendUpdate reports on a shard when connected; finished reports wait in the runner's outbox otherwise. */
@@ -218,6 +237,12 @@ export class Agent {
           this.runner.assign(message.assignShard);
         } else if (message.msg === 'cancelShard' && message.cancelShard?.shard) {
           this.runner.cancel(message.cancelShard.shard, message.cancelShard.reason);
+        } else if (message.msg === 'computeChallenge' && message.computeChallenge) {
+          const challenge = message.computeChallenge;
+          this.logger.info({ challengeId: challenge.challengeId, n: challenge.n, gpuIndex: challenge.gpuIndex }, 'compute challenge received');
+          void this.answerChallenge(challenge).then((commit) => call.write({ challengeCommit: commit }), (err: unknown) => this.logger.error({ err }, 'challenge failed'));
+        } else if (message.msg === 'revealRows' && message.revealRows) {
+          void this.revealRows(message.revealRows).then((rows) => call.write({ challengeRows: rows }), (err: unknown) => this.logger.error({ err }, 'reveal failed'));
         } else if (message.msg === 'shardUpdateAck' && message.shardUpdateAck?.shard) {
           this.runner.acknowledge(message.shardUpdateAck.shard);
         } else if (message.msg === 'heartbeatAck' && message.heartbeatAck) {

@@ -3,6 +3,7 @@
  */
 import { hostname, homedir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { dialAddress, durationMs, labelMap, listenAddress, parseConfig } from '../common/config.js';
 import { labelsSchema, regionSchema, workerNameSchema } from '../common/worker.js';
@@ -31,6 +32,8 @@ export const agentConfigSchema = z
     killGraceMs: durationMs.default('10s'),
     /** Address other gang ranks reach this worker at; default: the first non-loopback IPv4 address. */
     advertiseAddress: z.string().min(1).max(255).default(() => defaultAdvertiseAddress()),
+    /** Python with PyTorch for GPU compute challenges (Debian's python3-torch lives under /usr/bin/python3). */
+    python: z.string().min(1).default(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'),
     /** The nvidia-smi to run (a path, or looked up on PATH). */
     nvidiaSmi: z.string().min(1).default('nvidia-smi'),
   })
@@ -54,6 +57,7 @@ export const AGENT_SETTING_NAMES = {
   maxShardOutputBytes: '--max-shard-output-bytes',
   killGraceMs: '--kill-grace',
   advertiseAddress: '--advertise-address / TESSERA_ADVERTISE_ADDRESS',
+  python: '--python / TESSERA_PYTHON',
 };
 
 /** defaultAdvertiseAddress picks the first non-internal IPv4 address, else loopback. */

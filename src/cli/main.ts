@@ -10,6 +10,7 @@ import { joinTokenCommand } from './commands/join-token.js';
 import { schedulerCommand } from './commands/scheduler.js';
 import { workersCommand } from './commands/workers.js';
 import { jobCommands } from './commands/jobs.js';
+import { trustCommands } from './commands/trust.js';
 import { AGENT_VERSION } from '../agent/version.js';
 
 const program = new Command('tessera')
@@ -23,6 +24,6 @@ const program = new Command('tessera')
   .addCommand(workersCommand())
   .addCommand(hardwareCommand())
   .addCommand(joinTokenCommand());
-for (const command of jobCommands()) program.addCommand(command);
+for (const command of [...jobCommands(), ...trustCommands()]) program.addCommand(command);
 
 await program.parseAsync(process.argv);

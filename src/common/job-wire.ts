@@ -43,6 +43,8 @@ export function specFromWire(spec: JobSpecOut | null): unknown {
     priority: spec.priority,
     regions: spec.regions,
     labels: spec.labels,
+    requireVerified: spec.requireVerified,
+    minReputation: spec.minReputation,
     partition:
       spec.partition === 'gang'
         ? { kind: 'gang', worldSize: spec.gang?.worldSize }
@@ -94,6 +96,8 @@ export function specToWire(spec: JobSpec): JobSpecWire {
     priority: spec.priority,
     regions: spec.regions,
     labels: spec.labels,
+    requireVerified: spec.requireVerified,
+    minReputation: spec.minReputation,
     ...(p.kind === 'gang' ? { gang: { worldSize: p.worldSize } } : { independent: { shardCount: p.shardCount, inputs: p.inputs } }),
   };
 }

@@ -113,6 +113,10 @@ export const jobSpecSchema = z
     regions: z.array(regionSchema).max(16).default([]),
     labels: labelsSchema.default({}),
     partition: partitionSchema,
+    /** Only workers whose claimed hardware passed its challenges. */
+    requireVerified: z.boolean().default(false),
+    /** Only workers with at least this reputation (0–100). */
+    minReputation: z.number().min(0, 'expected 0 to 100').max(100, 'expected 0 to 100').default(0),
   })
   .superRefine((spec, ctx) => {
     if (spec.partition.kind === 'independent' && spec.partition.inputs.length > 0 && spec.partition.shardCount > spec.partition.inputs.length) {

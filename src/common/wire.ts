@@ -12,6 +12,10 @@ import type { VirtualizationMode as VirtualizationModeOut } from '../gen/tessera
 import type { WorkerWire } from '../gen/tessera/v1/Worker.js';
 import type { Gpu, GpuVendor, Hardware, MigMode, VirtualizationMode } from './hardware.js';
 import type { WorkerView } from './worker.js';
+import type { TrustState as TrustStateOut } from '../gen/tessera/v1/TrustState.js';
+import type { ReputationWire } from '../gen/tessera/v1/Reputation.js';
+import { trustStateOf, type TrustRecord, type TrustState } from './trust.js';
+import type { ReputationScore } from './reputation.js';
 
 /** vendorFromWire maps a wire vendor; UNSPECIFIED or an unknown number is undefined (rejected by validation). */
 export function vendorFromWire(value: GpuVendorOut | number): GpuVendor | undefined {
@@ -153,9 +157,29 @@ export function timestampToWire(ms: number | undefined): TimestampWire | null {
   return { seconds: Math.floor(ms / 1000), nanos: Math.round((ms % 1000) * 1e6) };
 }
 
-/** workerToWire converts a worker view for clients. */
-export function workerToWire(worker: WorkerView): WorkerWire {
+/** trustStateToWire maps a trust state. */
+export function trustStateToWire(state: TrustState): TrustStateOut {
+  switch (state) {
+    case 'unverified':
+      return 'TRUST_STATE_UNVERIFIED';
+    case 'verified':
+      return 'TRUST_STATE_VERIFIED';
+    case 'flagged':
+      return 'TRUST_STATE_FLAGGED';
+  }
+}
+
+/** reputationToWire converts a score with its breakdown. */
+export function reputationToWire(r: ReputationScore): ReputationWire {
+  return { score: r.score, components: r.components, events: r.events, asOf: timestampToWire(r.asOfMs) };
+}
+
+/** workerToWire converts a worker view for clients, with its trust standing and, when computed, its reputation. */
+export function workerToWire(worker: WorkerView, trust?: TrustRecord, reputation?: ReputationScore): WorkerWire {
   return {
+    trust: trustStateToWire(trustStateOf(trust, worker.hardware)),
+    flags: (trust?.flags ?? []).map((f) => ({ reason: f.reason, detail: f.detail, time: timestampToWire(f.atMs) })),
+    reputation: reputation ? reputationToWire(reputation) : null,
     id: worker.id,
     name: worker.name,
     region: worker.region,

@@ -19,6 +19,10 @@ import type { Kv } from '../store/kv.js';
 import { JobStore } from '../store/job-store.js';
 import { TenantAuth } from './auth.js';
 import { jobHandlers } from './jobs-api.js';
+import { TrustStore } from '../store/trust-store.js';
+import { TrustView } from '../store/trust-view.js';
+import { fleetSupply, registerSupplyMetrics } from '../common/fleet-metrics.js';
+import { computeReputation } from '../common/reputation.js';
 
 /** RunningGateway is a started gateway. */
 export interface RunningGateway {
@@ -66,19 +70,25 @@ export async function startGateway(config: GatewayConfig, store: TopologyStore, 
     },
   });
   const jobStore = new JobStore(kv, config.etcdPrefix);
+  const trustStore = new TrustStore(kv, config.etcdPrefix);
+  const trustView = await TrustView.start(trustStore);
+  registerSupplyMetrics(registry, () => view, () => trustView);
   const handlers: GatewayServiceHandlers = {
     ...jobHandlers(jobStore, new TenantAuth(jobStore), counted, { retentionMs: config.jobRetentionMs, logger }, (delta) => (eventStreams += delta)),
     ListWorkers: counted('ListWorkers', async (request) => {
       const filter = filterFromWire(request);
       const workers = (await store.listWorkers()).filter((w) => matchesFilter(w, filter));
-      return { workers: workers.map(workerToWire) };
+      return { workers: workers.map((w) => workerToWire(w, trustView.get(w.id))) };
     }),
     GetWorker: counted('GetWorker', async (request) => {
       const id = workerIdFromWire(request.workerId);
       const worker = await store.getWorker(id);
       if (!worker) throw new NotFound(`worker ${id} not found`);
-      return { worker: workerToWire(worker) };
+      // The score is recomputed from the event log for this instant; `as_of` lets anyone repeat it.
+      const reputation = computeReputation(await trustStore.events(id), Date.now());
+      return { worker: workerToWire(worker, trustView.get(id), reputation) };
     }),
+    GetFleetSummary: counted('GetFleetSummary', () => Promise.resolve(fleetSupply(view, trustView))),
     WatchWorkers: (call) => {
       if (isMalformed(call.request) || watchers.size >= config.maxWatchStreams) {
         const err = isMalformed(call.request)
@@ -117,6 +127,7 @@ export async function startGateway(config: GatewayConfig, store: TopologyStore, 
       for (const call of watchers) call.end();
       await shutdownServer(server);
       await metrics.close();
+      await trustView.stop();
       await view.stop();
     },
   };

@@ -31,6 +31,8 @@ const PROTO_NAMES: Record<string, string> = {
   contentBase64: 'content',
   shardCount: 'shard_count',
   worldSize: 'world_size',
+  requireVerified: 'require_verified',
+  minReputation: 'min_reputation',
 };
 
 /** protoPath rewrites "spec.partition.shardCount" as "spec.independent.shard_count" and so on. */

@@ -23,15 +23,20 @@ import type { AgentLink, JobController } from './jobs/controller.js';
 import { refFromWire, parseShardUpdate } from './shard-updates.js';
 import { assignToWire } from '../common/job-wire.js';
 import type { JobRecord, ShardRecord } from '../common/job.js';
+import type { TrustLink, TrustManager } from './trust/manager.js';
+import type { ComputeChallengeWire } from '../gen/tessera/v1/ComputeChallenge.js';
+import type { RevealRowsWire } from '../gen/tessera/v1/RevealRows.js';
 
 
 type ConnectCall = grpc.ServerDuplexStream<ConnectRequest, ConnectResponseWire>;
 
 /** AgentServiceImpl holds the sessions of the agents connected to this replica. */
-export class AgentServiceImpl implements AgentLink {
+export class AgentServiceImpl implements AgentLink, TrustLink {
   readonly sessions = new Map<string, AgentSession>();
   /** controller runs jobs; set once the scheduler has started it. */
   controller: JobController | undefined;
+  /** trust challenges workers and keeps their records; set once the scheduler has started it. */
+  trust: TrustManager | undefined;
   private readonly addresses = new Map<string, string>();
   /** Workers whose stream broke here (not a goodbye): still online by lease, but not worth new work. */
   private readonly dropped = new Map<string, number>();
@@ -74,6 +79,24 @@ export class AgentServiceImpl implements AgentLink {
     if (!session || session.isClosed) return false;
     session.send({ cancelShard: { shard: ref, reason } });
     return true;
+  }
+
+  sendChallenge(workerId: string, message: ComputeChallengeWire): boolean {
+    const session = this.sessions.get(workerId);
+    if (!session || session.isClosed) return false;
+    session.send({ computeChallenge: message });
+    return true;
+  }
+
+  sendReveal(workerId: string, message: RevealRowsWire): boolean {
+    const session = this.sessions.get(workerId);
+    if (!session || session.isClosed) return false;
+    session.send({ revealRows: message });
+    return true;
+  }
+
+  busy(workerId: string): boolean {
+    return this.controller?.busy(workerId) ?? false;
   }
 
   advertiseAddress(workerId: string): string | undefined {
@@ -143,6 +166,7 @@ export class AgentServiceImpl implements AgentLink {
     const lease = await this.store.goOnline(authenticatedId, live, this.config.leaseTtlMs);
     this.metrics.storeWrites.inc({ kind: 'live' });
     const session = new AgentSession(authenticatedId, call, lease, live, this.store, this.config, this.metrics, this.logger);
+    session.onRttReport = (mean, jitter, samples) => this.trust?.onRtt(authenticatedId, mean, jitter, samples);
     this.sessions.set(authenticatedId, session);
     this.metrics.connects.inc({ outcome: 'accepted' });
     this.logger.info({ workerId: authenticatedId, name: existing.name, peer: call.getPeer() }, 'agent connected');
@@ -158,6 +182,7 @@ export class AgentServiceImpl implements AgentLink {
     this.dropped.delete(authenticatedId);
     this.follow(call, session, existing.name);
     this.controller?.onConnected(authenticatedId, active);
+    this.trust?.onConnected({ ...existing, ...report, id: authenticatedId });
   }
 
   private follow(call: ConnectCall, session: AgentSession, name: string): void {
@@ -177,7 +202,10 @@ export class AgentServiceImpl implements AgentLink {
     // grpc-js ends the readable side both on a half-close and on a dropped connection, so an
     // end alone is not a goodbye: the lease keeps the worker online until TTL.
     const lost = (reason: string): void => {
-      if (!session.isClosed) this.dropped.set(session.workerId, Date.now());
+      if (!session.isClosed) {
+        this.dropped.set(session.workerId, Date.now());
+        this.trust?.onDisconnected(session.workerId, reason);
+      }
       forget();
       void session.close(reason, { revoke: false });
     };
@@ -213,7 +241,14 @@ export class AgentServiceImpl implements AgentLink {
         }
         return;
       }
+      case 'challengeCommit':
+        this.trust?.onCommit(session.workerId, message.challengeCommit!);
+        return;
+      case 'challengeRows':
+        this.trust?.onRows(session.workerId, message.challengeRows!);
+        return;
       case 'goodbye':
+        this.trust?.onDisconnected(session.workerId, 'goodbye');
         this.sessions.delete(session.workerId);
         void session.close(`agent said goodbye: ${message.goodbye!.reason.slice(0, 200)}`, { revoke: true });
         return;
@@ -228,7 +263,7 @@ export class AgentServiceImpl implements AgentLink {
         return;
       }
       case undefined:
-        throw new InvalidArgument('msg', 'expected hello, heartbeat, shard_update or goodbye');
+        throw new InvalidArgument('msg', 'expected hello, heartbeat, shard_update, challenge_commit, challenge_rows or goodbye');
     }
   }
 
@@ -241,8 +276,10 @@ export class AgentServiceImpl implements AgentLink {
       !sameHardware(existing.hardware, report.hardware);
     if (!changed) return;
     const { id, joinedAtMs, name } = existing;
-    await this.store.updateWorker({ ...report, id, joinedAtMs, name });
+    const updated = { ...report, id, joinedAtMs, name };
+    await this.store.updateWorker(updated);
     this.metrics.storeWrites.inc({ kind: 'worker' });
+    if (!sameHardware(existing.hardware, report.hardware)) this.trust?.onHardwareChanged(updated);
     this.logger.info({ workerId: id, hardwareChanged: !sameHardware(existing.hardware, report.hardware) }, 'worker report changed');
   }
 

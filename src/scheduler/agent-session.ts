@@ -15,12 +15,18 @@ import type { SchedulerMetrics } from './metrics.js';
 export interface SessionTimings {
   leaseTtlMs: number;
   heartbeatIntervalMs: number;
+  rttReportIntervalMs: number;
 }
 
 /** AgentSession tracks one connected agent. */
 export class AgentSession {
   lastBeatAtMs: number;
   lastRttUs = 0;
+  /** RTT samples since the last report to the reputation log (kept in memory: no write per beat). */
+  private rtts: number[] = [];
+  private rttReportedAt = Date.now();
+  /** onRttReport receives each window's mean and jitter (standard deviation), in ms. */
+  onRttReport: ((meanMs: number, jitterMs: number, samples: number) => void) | undefined;
   private lastRenewAtMs: number;
   private renewing = false;
   private watchdog: NodeJS.Timeout;
@@ -47,6 +53,14 @@ export class AgentSession {
     this.metrics.heartbeatLag.observe((now - this.lastBeatAtMs) / 1000);
     this.lastBeatAtMs = now;
     this.lastRttUs = beat.lastRttUs;
+    if (beat.lastRttUs > 0) this.rtts.push(beat.lastRttUs / 1000);
+    if (now - this.rttReportedAt >= this.timings.rttReportIntervalMs && this.rtts.length > 0) {
+      const mean = this.rtts.reduce((a, b) => a + b, 0) / this.rtts.length;
+      const jitter = Math.sqrt(this.rtts.reduce((a, b) => a + (b - mean) ** 2, 0) / this.rtts.length);
+      this.onRttReport?.(mean, jitter, this.rtts.length);
+      this.rtts = [];
+      this.rttReportedAt = now;
+    }
     clearTimeout(this.watchdog);
     this.watchdog = this.armWatchdog();
     // Renewing at most every TTL/5 keeps expiry within TTL of the last beat at a fifth of the cost.

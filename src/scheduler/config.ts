@@ -25,6 +25,22 @@ export const schedulerConfigSchema = z
     maxAgentMessageBytes: z.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(1024 * 1024),
     /** How long a new Connect stream has to send its Hello. */
     helloTimeoutMs: durationMs.default('10s'),
+    /** Mean time between a worker's compute challenges (each draws uniformly from 0.5–1.5 × this). */
+    challengeIntervalMs: durationMs.default('6h'),
+    /** Wait after a connect or a hardware change before challenging an unverified worker. */
+    challengeDelayMs: durationMs.default('1s'),
+    /** Freivalds rounds per check: a wrong row passes with probability ≤ 2^-rounds. */
+    freivaldsRounds: z.number().int().min(1).max(64).default(20),
+    /** Rows the agent must reveal: a product with a fraction f of right rows passes with probability ≤ f^rows. */
+    revealRows: z.number().int().min(1).max(64).default(8),
+    /** Largest challenge matrix side: bounds agent compute, memory and the row-hash list (n × 32 bytes). */
+    maxChallengeN: z.number().int().min(64).max(8192).default(4096),
+    /** How long a CPU-only worker may take for its 256×256 challenge. */
+    cpuChallengeDeadlineMs: durationMs.default('10s'),
+    /** Time on top of the compute a GPU challenge may take: network, deriving matrices, hashing. */
+    challengeAllowanceMs: durationMs.default('1500ms'),
+    /** How often each worker's heartbeat RTT mean and jitter go into its reputation log. */
+    rttReportIntervalMs: durationMs.default('60s'),
     /** Identifies this replica in live records and logs. */
     schedulerId: z.string().min(1).default(() => `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`),
   })
@@ -46,6 +62,14 @@ export const SCHEDULER_SETTING_NAMES = {
   maxAgentMessageBytes: '--max-agent-message-bytes',
   helloTimeoutMs: '--hello-timeout',
   schedulerId: '--scheduler-id / TESSERA_SCHEDULER_ID',
+  challengeIntervalMs: '--challenge-interval',
+  challengeDelayMs: '--challenge-delay',
+  freivaldsRounds: '--freivalds-rounds',
+  revealRows: '--reveal-rows',
+  maxChallengeN: '--max-challenge-n',
+  cpuChallengeDeadlineMs: '--cpu-challenge-deadline',
+  challengeAllowanceMs: '--challenge-allowance',
+  rttReportIntervalMs: '--rtt-report-interval',
 };
 
 /** parseSchedulerConfig validates raw settings (flags and env already merged). */

@@ -13,6 +13,9 @@ export interface SchedulerMetrics {
   dispatchLatency: Histogram;
   placements: Counter<'outcome'>;
   shardResults: Counter<'state'>;
+  challenges: Counter<'outcome'>;
+  verifySeconds: Histogram;
+  roundTripSeconds: Histogram;
 }
 
 /** createSchedulerMetrics registers the scheduler's own series. */
@@ -66,6 +69,24 @@ export function createSchedulerMetrics(registry: Registry, streamCount: () => nu
       name: 'tessera_scheduler_shard_results_total',
       help: 'Final shard results by state (succeeded, failed, cancelled).',
       labelNames: ['state'],
+      registers: [registry],
+    }),
+    challenges: new Counter({
+      name: 'tessera_scheduler_challenges_total',
+      help: 'Compute challenges by outcome (passed, or the flag they raised).',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    verifySeconds: new Histogram({
+      name: 'tessera_scheduler_challenge_verify_seconds',
+      help: "Scheduler time to check a challenge answer (row hashes and Freivalds' rounds).",
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    roundTripSeconds: new Histogram({
+      name: 'tessera_scheduler_challenge_round_trip_seconds',
+      help: 'From a challenge sent to the agent’s commitment received (what the time limit is checked against).',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
   };

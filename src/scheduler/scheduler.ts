@@ -14,12 +14,17 @@ import { createSchedulerMetrics } from './metrics.js';
 import type { Kv } from '../store/kv.js';
 import { JobStore } from '../store/job-store.js';
 import { JobController } from './jobs/controller.js';
+import { TrustStore } from '../store/trust-store.js';
+import { TrustView } from '../store/trust-view.js';
+import { TrustManager } from './trust/manager.js';
+import { registerSupplyMetrics } from '../common/fleet-metrics.js';
 
 /** RunningScheduler is a started scheduler. */
 export interface RunningScheduler {
   address: string;
   /** controller is exposed for tests and benchmarks that wait for it to settle. */
   controller: JobController;
+  trust: TrustManager;
   metricsUrl: string;
   stop(): Promise<void>;
 }
@@ -33,6 +38,15 @@ export async function startScheduler(config: SchedulerConfig, store: TopologySto
   const service: AgentServiceImpl = new AgentServiceImpl(config, store, metrics, logger);
   const controller = new JobController(new JobStore(kv, config.etcdPrefix), view, service, metrics, logger);
   service.controller = controller;
+  const trustStore = new TrustStore(kv, config.etcdPrefix);
+  const trustView = await TrustView.start(trustStore);
+  registerSupplyMetrics(registry, () => view, () => trustView);
+  const trust = new TrustManager(trustStore, trustView, view, service, config, metrics, logger);
+  service.trust = trust;
+  controller.observer = {
+    shardOutcome: (workerId, outcome) => trust.onShardOutcome(workerId, outcome),
+    extras: (worker) => ({ verified: trust.stateOf(worker) === 'verified', reputation: trust.reputation(worker.id) }),
+  };
   await controller.start();
   const { proto } = loadTesseraProto();
   const { server } = createServer(['tessera.v1.AgentService'], { maxReceiveMessageBytes: config.maxAgentMessageBytes });
@@ -46,8 +60,11 @@ export async function startScheduler(config: SchedulerConfig, store: TopologySto
   return {
     address,
     controller,
+    trust,
     metricsUrl: metricsServer.url,
     async stop() {
+      trust.stop();
+      await trustView.stop();
       await controller.stop();
       await service.closeAll();
       await shutdownServer(server);

@@ -44,7 +44,7 @@ class TorchHelper {
             try {
               resolve(JSON.parse(line) as T);
             } catch (err) {
-              reject(err as Error);
+              reject(err instanceof Error ? err : new Error(String(err)));
             }
           };
           this.lines.on('line', onLine);

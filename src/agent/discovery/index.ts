@@ -10,7 +10,7 @@ import type { Hardware } from '../../common/hardware.js';
 import type { Logger } from '../../common/logger.js';
 import { parseSystemProfilerJson } from './apple.js';
 import { discoverCpu } from './cpu.js';
-import { mergeComputeCapability, parseNvidiaSmiXml, parseQueryCsv } from './nvidia.js';
+import { mergeComputeCapability, parseNvidiaSmiText, parseNvidiaSmiXml, parseQueryCsv } from './nvidia.js';
 import { parseRocmSmiJson } from './rocm.js';
 
 const run = promisify(execFile);
@@ -45,14 +45,17 @@ export async function discoverHardware(options: DiscoveryOptions = {}): Promise<
   };
   const log = options.logger;
   try {
-    const report = parseNvidiaSmiXml(await tool(options.nvidiaSmi ?? 'nvidia-smi', ['-q', '-x']));
+    const smi = options.nvidiaSmi ?? 'nvidia-smi';
+    // XML first; the text layout is the fallback for builds whose -x fails.
+    const report = await tool(smi, ['-q', '-x']).then(parseNvidiaSmiXml, async () => parseNvidiaSmiText(await tool(smi, ['-q'])));
     let gpus = report.gpus;
     try {
       gpus = mergeComputeCapability(gpus, parseQueryCsv(await tool(options.nvidiaSmi ?? 'nvidia-smi', ['--query-gpu=uuid,compute_cap', '--format=csv'])));
     } catch (err) {
       log?.debug({ err }, 'nvidia-smi --query-gpu=compute_cap failed; compute capability comes from the name table');
     }
-    return { ...base, gpus, driverVersion: report.driverVersion, cudaVersion: report.cudaVersion, discoverySource: 'nvidia-smi -q -x' };
+    if (gpus.length === 0) throw new Error('nvidia-smi reported no GPUs');
+    return { ...base, gpus, driverVersion: report.driverVersion, cudaVersion: report.cudaVersion, discoverySource: 'nvidia-smi' };
   } catch (err) {
     log?.debug({ err: (err as Error).message }, 'no NVIDIA GPUs: nvidia-smi is missing or failed');
   }

@@ -21,6 +21,7 @@ interface Flags {
   maxShardOutputBytes?: number;
   killGrace?: string;
   advertiseAddress?: string;
+  python?: string;
   nvidiaSmi?: string;
 }
 
@@ -40,6 +41,7 @@ export function agentCommand(): Command {
     .addOption(new Option('--max-shard-output-bytes <n>', 'output kept per shard attempt (default: 1048576)').argParser(toInt))
     .addOption(new Option('--kill-grace <duration>', 'SIGTERM → SIGKILL grace for cancelled shards (default: 10s)'))
     .addOption(new Option('--advertise-address <addr>', 'address gang ranks reach this worker at (default: first non-loopback IPv4)').env('TESSERA_ADVERTISE_ADDRESS'))
+    .addOption(new Option('--python <path>', 'Python with PyTorch for GPU challenges (default: /usr/bin/python3)').env('TESSERA_PYTHON'))
     .addOption(new Option('--nvidia-smi <path>', 'nvidia-smi to run (default: nvidia-smi on PATH)').env('TESSERA_NVIDIA_SMI'))
     .action(async (flags: Flags) => {
       const logger = createLogger('agent');
@@ -58,6 +60,7 @@ export function agentCommand(): Command {
           maxShardOutputBytes: flags.maxShardOutputBytes,
           killGraceMs: flags.killGrace,
           advertiseAddress: flags.advertiseAddress,
+          python: flags.python,
           nvidiaSmi: flags.nvidiaSmi,
         });
         const { Agent } = await import('../../agent/agent.js');

@@ -16,6 +16,10 @@ interface Flags {
   heartbeatInterval?: string;
   maxAgentMessageBytes?: number;
   schedulerId?: string;
+  challengeInterval?: string;
+  challengeDelay?: string;
+  maxChallengeN?: number;
+  rttReportInterval?: string;
 }
 
 export function schedulerCommand(): Command {
@@ -26,7 +30,11 @@ export function schedulerCommand(): Command {
     .addOption(new Option('--lease-ttl <duration>', 'a silent worker goes offline after this (default: 10s)').env('TESSERA_LEASE_TTL'))
     .addOption(new Option('--heartbeat-interval <duration>', 'how often agents beat (default: 2s)').env('TESSERA_HEARTBEAT_INTERVAL'))
     .addOption(new Option('--max-agent-message-bytes <n>', 'largest message an agent may send (default: 1048576)').argParser(toInt))
-    .addOption(new Option('--scheduler-id <id>', 'name of this replica (default: host-pid-random)').env('TESSERA_SCHEDULER_ID'));
+    .addOption(new Option('--scheduler-id <id>', 'name of this replica (default: host-pid-random)').env('TESSERA_SCHEDULER_ID'))
+    .addOption(new Option('--challenge-interval <duration>', 'mean time between compute challenges per worker (default: 6h)'))
+    .addOption(new Option('--challenge-delay <duration>', 'wait before challenging a new or changed worker (default: 1s)'))
+    .addOption(new Option('--max-challenge-n <n>', 'largest challenge matrix side (default: 4096)').argParser(toInt))
+    .addOption(new Option('--rtt-report-interval <duration>', 'how often RTT jitter goes into reputation logs (default: 60s)'));
   addStoreOptions(command);
   return command.action(async (flags: Flags) => {
     const logger = createLogger('scheduler');
@@ -40,6 +48,10 @@ export function schedulerCommand(): Command {
         heartbeatIntervalMs: flags.heartbeatInterval,
         maxAgentMessageBytes: flags.maxAgentMessageBytes,
         schedulerId: flags.schedulerId,
+        challengeIntervalMs: flags.challengeInterval,
+        challengeDelayMs: flags.challengeDelay,
+        maxChallengeN: flags.maxChallengeN,
+        rttReportIntervalMs: flags.rttReportInterval,
       });
       if (config.etcdEndpoints.length === 0) logger.warn('no --etcd given: the topology lives in this process and other components cannot see it');
       // Heavy modules load only when the command runs, so every `tessera` start stays quick.

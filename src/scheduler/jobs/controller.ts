@@ -13,7 +13,7 @@ import type { JobStore, StoredExplanation, Versioned, Write } from '../../store/
 import type { TopologyView } from '../../store/topology-view.js';
 import { placeGang } from '../placement/gang.js';
 import type { NodeIndex } from '../placement/node-index.js';
-import { buildIndex, buildUsage } from '../placement/snapshot.js';
+import { buildIndex, buildUsage, type NodeExtras } from '../placement/snapshot.js';
 import { newPlacementStack } from '../placement/stack.js';
 import type { Explanation, Placement, ShardAsk } from '../placement/types.js';
 import type { UsageTable } from '../placement/usage.js';
@@ -55,6 +55,8 @@ export class JobController {
   private passScheduled = false;
   private readonly stack = newPlacementStack();
   private stopped = false;
+  /** observer hears shard outcomes (the reputation log) and supplies trust facts to placement. */
+  observer: { shardOutcome(workerId: string, outcome: 'completed' | 'lost'): void; extras: NodeExtras } | undefined;
 
   constructor(
     private readonly store: JobStore,
@@ -198,7 +200,10 @@ export class JobController {
     if (jobs.length === 0) return;
     // Only workers with a live lease are supply: offline ones neither place nor count. A worker
     // whose stream just broke is left out too, so a restarted gang does not land on a dying node.
-    const index = buildIndex([...this.topology.workers.values()].filter((w) => online(w.id) && !this.link.suspect(w.id)).map((w) => [w, true] as [typeof w, boolean]));
+    const index = buildIndex(
+      [...this.topology.workers.values()].filter((w) => online(w.id) && !this.link.suspect(w.id)).map((w) => [w, true] as [typeof w, boolean]),
+      this.observer?.extras,
+    );
     const usage = buildUsage(this.holdingShards());
     for (const job of jobs) {
       const pending = this.cache.shardsOf(job.id).filter((s) => s.value.state === 'pending');
@@ -217,7 +222,15 @@ export class JobController {
   }
 
   private askOf(job: JobRecord): ShardAsk {
-    return { resources: job.spec.resources, regions: job.spec.regions, labels: job.spec.labels };
+    return { resources: job.spec.resources, regions: job.spec.regions, labels: job.spec.labels, requireVerified: job.spec.requireVerified, minReputation: job.spec.minReputation };
+  }
+
+  /** busy: the worker holds a placed or running shard (challenges wait until it does not). */
+  busy(workerId: string): boolean {
+    for (const shards of this.cache.shards.values()) {
+      for (const { value } of shards.values()) if (value.workerId === workerId && (value.state === 'placed' || value.state === 'running')) return true;
+    }
+    return false;
   }
 
   private async placeIndependent(job: JobRecord, pending: Array<Versioned<ShardRecord>>, index: NodeIndex, usage: UsageTable): Promise<void> {
@@ -303,6 +316,8 @@ export class JobController {
 
   /** endAttempt applies the rules: success, retry, give up — for a gang, for all ranks at once. */
   private async endAttempt(job: JobRecord, shard: ShardRecord, end: AttemptEnd): Promise<void> {
+    // The worker's record: a shard it completed, or one it lost. A non-zero exit is the job's doing.
+    if (shard.workerId && (succeeded(end) || end.lost)) this.observer?.shardOutcome(shard.workerId, end.lost ? 'lost' : 'completed');
     if (job.spec.partition.kind === 'gang') return this.endGangRank(job, shard, end);
     const version = this.cache.shards.get(job.id)?.get(shard.index);
     if (!version) return;

@@ -7,6 +7,8 @@ import type { Explanation, FilterReason, ShardAsk } from './types.js';
 /** REASON_TEXT says, for a count of nodes, why they were rejected. */
 export const REASON_TEXT: Record<FilterReason, (ask: ShardAsk) => string> = {
   offline: () => 'are offline',
+  unverified: () => 'are not verified',
+  reputation: (ask) => `have a reputation under ${ask.minReputation ?? 0}`,
   region: (ask) => `are outside region ${ask.regions.join(' or ')}`,
   labels: (ask) => `lack labels ${Object.entries(ask.labels).map(([k, v]) => `${k}=${v}`).join(',')}`,
   'gpu-model': (ask) => `lack GPU model ${ask.resources.gpuModels.join(' or ')}`,

@@ -11,6 +11,8 @@ import { LabelFilter } from './filters/labels.js';
 import { MemoryFilter } from './filters/memory.js';
 import { OnlineFilter } from './filters/online.js';
 import { RegionFilter } from './filters/region.js';
+import { VerifiedFilter } from './filters/verified.js';
+import { MinReputationFilter } from './filters/reputation.js';
 import { failureSummary } from './explain.js';
 import { usableGpus } from './gpus.js';
 import type { NodeIndex } from './node-index.js';
@@ -93,6 +95,8 @@ export function newPlacementStack(): PlacementStack {
   return new PlacementStack(
     [
       OnlineFilter, // offline supply is never a candidate, so it goes first
+      VerifiedFilter, // unproven hardware is not supply for jobs that ask for proof
+      MinReputationFilter, // nor are workers below the job's reputation floor
       RegionFilter, // static properties next: cheap, and they never change as shards land
       LabelFilter,
       GpuModelFilter, // usually pre-empted by the family index; kept for nodes reached by scan
@@ -103,8 +107,8 @@ export function newPlacementStack(): PlacementStack {
     ],
     [
       BinPackScorer, // pack to keep whole nodes free for gangs
-      ReputationScorer, // prefer workers with a better record (neutral until trust lands)
-      LatencyScorer, // prefer workers closer to the scheduler (neutral until probes land)
+      ReputationScorer, // prefer workers with a better record (docs/reputation.md)
+      LatencyScorer, // prefer workers closer to the scheduler (neutral until latency probes land)
     ],
   );
 }

@@ -22,8 +22,10 @@ export interface NodeInfo {
   families: Set<string>;
   cpuCores: number;
   memoryMib: number;
-  /** 0–100 from the reputation log; undefined until the trust work records one. */
+  /** 0–100 from the reputation log; undefined until one is computed. */
   reputation?: number;
+  /** Whether the hardware this worker reports passed its challenges. */
+  verified?: boolean;
   /** Measured round trip to the scheduler, milliseconds; undefined when not measured. */
   latencyMs?: number;
 }
@@ -47,10 +49,12 @@ export interface ShardAsk {
   resources: Resources;
   regions: string[];
   labels: Record<string, string>;
+  requireVerified?: boolean;
+  minReputation?: number;
 }
 
 /** FilterReason is the named table of why a node cannot take a shard. */
-export type FilterReason = 'offline' | 'region' | 'labels' | 'gpu-model' | 'gpu-count' | 'gpu-memory' | 'cpu' | 'memory';
+export type FilterReason = 'offline' | 'unverified' | 'reputation' | 'region' | 'labels' | 'gpu-model' | 'gpu-count' | 'gpu-memory' | 'cpu' | 'memory';
 
 /** Filter is one feasibility stage; it returns true when the node can take the shard. */
 export interface Filter {
