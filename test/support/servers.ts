@@ -30,7 +30,7 @@ export interface Servers {
   stop(): Promise<void>;
 }
 
-export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?: string; heartbeatInterval?: string; helloTimeout?: string } = {}): Promise<Servers> {
+export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?: string; heartbeatInterval?: string; helloTimeout?: string; scheduler?: Record<string, unknown> } = {}): Promise<Servers> {
   const root = `/tessera-test-${randomBytes(4).toString('hex')}/v1/`;
   const store = new EtcdTopologyStore({ endpoints: [etcdEndpoint], root, logger: silentLogger });
   const kv = new EtcdKv([etcdEndpoint]);
@@ -44,6 +44,7 @@ export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?:
       leaseTtlMs: overrides.leaseTtl ?? '3s',
       heartbeatIntervalMs: overrides.heartbeatInterval ?? '500ms',
       helloTimeoutMs: overrides.helloTimeout ?? '2s',
+      ...overrides.scheduler,
     }),
     store,
     kv,
