@@ -19,6 +19,7 @@ import { LeaseKeeper } from '../src/store/lease-keeper.js';
 import { CPU_HARDWARE, workerRecord } from '../test/support/workers.js';
 
 import { committedPerSecond, decisionsPerSecond, rawBatchedPerSecond } from './placement.js';
+import { challengeCost } from './challenge.js';
 
 const logger = createLogger('bench', { TESSERA_LOG_LEVEL: 'silent' });
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 200_000);
@@ -103,6 +104,9 @@ async function main(): Promise<void> {
     await etcd.stop();
   }
 
+  const costs = [];
+  for (const n of [256, 1024, 2048]) costs.push(await challengeCost(n));
+
   const etcdVersion = execFileSync('etcd', ['--version'], { encoding: 'utf8' }).split('\n')[0];
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${etcdVersion}`);
   console.log('');
@@ -111,6 +115,13 @@ async function main(): Promise<void> {
   for (const r of rows) {
     console.log(`| ${r.path} | ${Math.round(r.tessera).toLocaleString('en')} | ${Math.round(r.baseline).toLocaleString('en')} | ${r.baselineName} | ${(r.tessera / r.baseline).toFixed(2)} |`);
   }
+  console.log('');
+  console.log('| challenge n | agent compute, TypeScript CPU (ms) | agent compute, PyTorch CPU (ms) | scheduler verify, 8 rows × 2 rounds (ms) | verify / TypeScript compute |');
+  console.log('| ---: | ---: | ---: | ---: | ---: |');
+  for (const c of costs) {
+    console.log(`| ${c.n} | ${c.typescriptMs?.toFixed(1) ?? '-'} | ${c.torchCpuMs?.toFixed(1) ?? '-'} | ${c.verifyMs.toFixed(1)} | ${c.typescriptMs ? (c.verifyMs / c.typescriptMs).toFixed(3) : '-'} |`);
+  }
 }
 
 await main();
+

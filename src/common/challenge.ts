@@ -6,9 +6,10 @@
  *
  * The agent commits to C = A·B with rowsRoot = SHA-256(SHA-256(row 0) ‖ … ‖ SHA-256(row n-1)),
  * then reveals the rows the scheduler picks. The scheduler checks the revealed rows against the
- * commitment and with Freivalds' algorithm: for random r ∈ {0,1}ⁿ, A_R·(B·r) = C_R·r. Each round
- * costs O(n²) (one B·r), a wrong row survives a round with probability ≤ 1/2, so `rounds` rounds
- * bound the error by 2^-rounds per revealed row.
+ * commitment and with Freivalds' algorithm: for random r, A_R·(B·r) = C_R·r. Each round costs
+ * O(n²) (one B·r). With r drawn from [0, 2^20)ⁿ rather than {0,1}ⁿ, a wrong row survives a round
+ * with probability ≤ 2^-20 (Schwartz–Zippel), so `rounds` rounds bound the error by 2^-20·rounds
+ * per revealed row; the arithmetic stays exact in float64 for n ≤ 8192 (all sums < 2^53).
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 
@@ -100,14 +101,14 @@ export function verifyReveal(
   const aKey = matrixKey(seed, 'A');
   const aRows = rows.map((r) => deriveRows(aKey, n, r.index, r.index + 1));
   const br = new Float64Array(n);
-  const r = new Uint8Array(n);
+  const r = new Float64Array(n);
   for (let round = 0; round < rounds; round++) {
     randomFill(r);
     br.fill(0);
     for (let i = 0; i < n; i++) {
       let sum = 0;
       const base = i * n;
-      for (let j = 0; j < n; j++) if (r[j]) sum += b[base + j]!;
+      for (let j = 0; j < n; j++) sum += b[base + j]! * r[j]!;
       br[i] = sum;
     }
     for (let k = 0; k < rows.length; k++) {
@@ -117,7 +118,7 @@ export function verifyReveal(
       let right = 0;
       for (let j = 0; j < n; j++) {
         left += a[j]! * br[j]!;
-        if (r[j]) right += c[j]!;
+        right += c[j]! * r[j]!;
       }
       if (left !== right) return { ok: false, reason: `wrong answer: row ${rows[k]!.index} fails Freivalds' check (round ${round + 1})` };
     }
@@ -125,9 +126,12 @@ export function verifyReveal(
   return { ok: true };
 }
 
-function randomFill(bits: Uint8Array): void {
-  const bytes = randomBytes(Math.ceil(bits.length / 8));
-  for (let i = 0; i < bits.length; i++) bits[i] = (bytes[i >> 3]! >> (i & 7)) & 1;
+/** R_BITS: Freivalds vector entries are uniform in [0, 2^20). */
+const R_BITS = 20;
+
+function randomFill(r: Float64Array): void {
+  const bytes = randomBytes(r.length * 3);
+  for (let i = 0; i < r.length; i++) r[i] = bytes.readUIntLE(i * 3, 3) & ((1 << R_BITS) - 1);
 }
 
 /** multiplyOnCpu computes C = A·B row block by row block, yielding between blocks; undefined past the deadline. */

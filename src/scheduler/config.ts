@@ -29,8 +29,8 @@ export const schedulerConfigSchema = z
     challengeIntervalMs: durationMs.default('6h'),
     /** Wait after a connect or a hardware change before challenging an unverified worker. */
     challengeDelayMs: durationMs.default('1s'),
-    /** Freivalds rounds per check: a wrong row passes with probability ≤ 2^-rounds. */
-    freivaldsRounds: z.number().int().min(1).max(64).default(20),
+    /** Freivalds rounds per check: a wrong row passes each with probability ≤ 2^-20, so 2 rounds bound it by 2^-40. */
+    freivaldsRounds: z.number().int().min(1).max(16).default(2),
     /** Rows the agent must reveal: a product with a fraction f of right rows passes with probability ≤ f^rows. */
     revealRows: z.number().int().min(1).max(64).default(8),
     /** Largest challenge matrix side: bounds agent compute, memory and the row-hash list (n × 32 bytes). */

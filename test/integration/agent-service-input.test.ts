@@ -175,10 +175,12 @@ describe('Connect', () => {
     stream.write({ heartbeat: { sequence: 7, sentUnixMs: Date.now() } });
     await waitFor(() => (messages.some((m) => m.heartbeatAck?.sequence === 7) ? true : undefined), 5_000, 'heartbeat ack');
     expect((await servers.store.getWorker(bob.workerId))!.online).toBe(true);
-    // The honest connect wrote only its live key; registrations and credentials are as they were.
+    // The honest connect wrote its live key and its reputation log; registrations and credentials are as they were.
     const after = await dumpKeys(etcd.endpoint, servers.root);
-    expect(Object.keys(after).filter((k) => !(k in before))).toEqual([`${servers.root}live/${bob.workerId}`]);
-    for (const key of Object.keys(before)) expect(after[key], key).toBe(before[key]);
+    const added = Object.keys(after).filter((k) => !(k in before));
+    expect(added).toContain(`${servers.root}live/${bob.workerId}`);
+    expect(added.every((k) => k === `${servers.root}live/${bob.workerId}` || k.startsWith(`${servers.root}reputation/${bob.workerId}/`) || k === `${servers.root}trust/${bob.workerId}`)).toBe(true);
+    for (const key of Object.keys(before).filter((k) => /\/(workers|credentials|join-tokens)\//.test(k))) expect(after[key], key).toBe(before[key]);
     stream.write({ goodbye: { reason: 'test done' } });
     stream.end();
     await waitFor(async () => ((await servers.store.getWorker(bob.workerId))!.online ? undefined : true), 3_000, 'offline after goodbye');

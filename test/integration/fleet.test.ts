@@ -41,6 +41,7 @@ describe('a fleet of separate processes on real etcd', () => {
       '--etcd', etcd.endpoint,
       '--lease-ttl', `${LEASE_TTL_MS}ms`,
       '--heartbeat-interval', '500ms',
+      '--rtt-report-interval', '10m',
     ]);
   }
 
@@ -112,6 +113,9 @@ describe('a fleet of separate processes on real etcd', () => {
   });
 
   it('writes nothing to etcd while a steady fleet beats: heartbeats only renew leases', async () => {
+    // Let the join-time compute challenges finish first: they write trust records and log events.
+    await waitFor(async () => (sampleValue(await scrape(schedulerMetricsUrl()), 'tessera_scheduler_challenges_total', { outcome: 'passed' }) === 3 ? true : undefined), 20_000, 'three challenges passed');
+    await new Promise((r) => setTimeout(r, 500));
     const revision = async (): Promise<string> => (await etcdClient.get('/tessera/v1/none').exec()).header.revision;
     const before = await revision();
     const beatsBefore = sampleValue(await scrape(schedulerMetricsUrl()), 'tessera_scheduler_heartbeat_lag_seconds_count') ?? 0;
