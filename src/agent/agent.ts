@@ -266,7 +266,7 @@ export class Agent {
           agentVersion: AGENT_VERSION,
           region: this.config.region,
           labels: this.config.labels,
-          activeShards: this.runner.active(),
+          activeShards: this.runner.held(),
           advertiseAddress: this.config.advertiseAddress,
         },
       });

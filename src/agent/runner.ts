@@ -62,8 +62,9 @@ export class ShardRunner {
     private readonly logger: Logger,
   ) {}
 
-  active(): ShardRef[] {
-    return [...this.running.values()].map((r) => r.ref);
+  /** held lists the attempts this agent runs, or finished without the scheduler acknowledging the report yet. */
+  held(): ShardRef[] {
+    return [...[...this.running.values()].map((r) => r.ref), ...[...this.outbox.values()].map((u) => u.shard as ShardRef)];
   }
 
   /** unacknowledged returns finished reports to resend after a reconnect. */

@@ -59,7 +59,9 @@ it('finishes a running job after the scheduler is killed and restarted', async (
   expect(results.map((e) => e.shardResult!.index).sort()).toEqual([0, 1, 2, 3, 4, 5]);
   expect(results.every((e) => e.shardResult!.state === 'SHARD_STATE_SUCCEEDED')).toBe(true);
   expect(events.at(-1)!.summary).toMatchObject({ state: 'JOB_STATE_SUCCEEDED', succeeded: 6 });
-  // The shards that were running when the scheduler died were not run again: the restart took
-  // less than the 10 s lease, so their workers never went offline.
+  // The shards that were running when the scheduler died — some finished while it was down —
+  // were not run again: the restart took less than the 10 s lease, so their workers never went
+  // offline, and the agents reported what they held.
   expect(results.filter((e) => e.shardResult!.attempt === 1).length).toBeGreaterThanOrEqual(4);
+  expect(events.some((e) => e.event === 'shardState' && /lost/.test(e.shardState!.message))).toBe(false);
 });
