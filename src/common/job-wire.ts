@@ -180,7 +180,7 @@ export function eventToWire(e: JobEvent): JobEventWire {
     case 'shard-state':
       return { ...base, shardState: { index: e.index, attempt: e.attempt, state: shardStateToWire(e.state), workerId: e.workerId ?? '', message: e.message } };
     case 'log':
-      return { ...base, log: { index: e.index, attempt: e.attempt, stream: e.stream, data: Buffer.from(e.data, 'utf8'), truncated: e.truncated } };
+      return { ...base, log: { index: e.index, attempt: e.attempt, stream: e.stream, data: Buffer.from(e.dataBase64, 'base64'), truncated: e.truncated } };
     case 'shard-result':
       return {
         ...base,

@@ -21,7 +21,7 @@ export function refFromWire(ref: { jobId: string; index: number; attempt: number
 /** ParsedUpdate is a validated shard update. */
 export type ParsedUpdate =
   | { kind: 'started'; ref: ShardRef; startedAtMs: number; agentStartedAtMs: number }
-  | { kind: 'output'; ref: ShardRef; stream: 'stdout' | 'stderr'; data: string; truncated: boolean }
+  | { kind: 'output'; ref: ShardRef; stream: 'stdout' | 'stderr'; data: Buffer; truncated: boolean }
   | { kind: 'finished'; ref: ShardRef; end: AttemptEnd }
   | { kind: 'rejected'; ref: ShardRef; reason: string };
 
@@ -33,7 +33,7 @@ export function parseShardUpdate(update: ShardUpdate): ParsedUpdate {
     case 'output': {
       const o = update.output!;
       if (o.stream !== 'stdout' && o.stream !== 'stderr') throw new InvalidArgument('shard_update.output.stream', 'expected stdout or stderr');
-      return { kind: 'output', ref, stream: o.stream, data: o.data.toString('utf8'), truncated: o.truncated };
+      return { kind: 'output', ref, stream: o.stream, data: o.data, truncated: o.truncated };
     }
     case 'finished': {
       const f = update.finished!;

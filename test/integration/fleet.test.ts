@@ -136,8 +136,11 @@ describe('a fleet of separate processes on real etcd', () => {
     figures.reconnectAfterSchedulerRestart = Date.now() - restartedAt;
     expect(await onlineIds()).toEqual(before);
     for (const agent of agents) {
-      const connects = agent.lines.filter((l) => l.msg === 'connected to scheduler');
-      expect(connects.length).toBeGreaterThanOrEqual(2);
+      // The stream counts before the Welcome reaches the agent: wait for the agent's own word.
+      const connects = await waitFor(() => {
+        const lines = agent.lines.filter((l) => l.msg === 'connected to scheduler');
+        return lines.length >= 2 ? lines : undefined;
+      }, 10_000, 'the agent to log its reconnection');
       expect(new Set(connects.map((l) => l.workerId)).size).toBe(1);
     }
   });

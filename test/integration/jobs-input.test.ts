@@ -158,6 +158,15 @@ describe('running shards', () => {
     expect(job!.shards[0]).toMatchObject({ outputTruncated: true, state: 'SHARD_STATE_SUCCEEDED' });
   });
 
+  it('passes output bytes through unchanged, even a character split across two chunks', async () => {
+    const script = `process.stdout.write(Buffer.from([0xc3])); setTimeout(() => { process.stdout.write(Buffer.from([0xa9, 0x0a])); require('fs').writeFileSync(process.env.TESSERA_RESULT_PATH, '{}'); }, 500);`;
+    const { jobId } = await fleet.calls.submit({ ...workJob('split-char', 1, 0), entrypoint: { command: process.execPath, args: ['s.js'], files: [{ path: 's.js', content: Buffer.from(script) }] } });
+    const events = await collectEvents(fleet, jobId);
+    const chunks = events.filter((e) => e.event === 'log').map((e) => e.log!.data);
+    expect(chunks.length).toBe(2);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe('é\n');
+  });
+
   it('stops a shard at its timeout and reports it as such', async () => {
     const { jobId } = await fleet.calls.submit({ ...workJob('slow', 1, 60_000), timeoutSeconds: 1, maxAttempts: 1 });
     const events = await collectEvents(fleet, jobId);

@@ -54,8 +54,11 @@ it('goes offline when the link goes silent and comes back as the same worker whe
   proxy.resetAll();
   const restoredAt = Date.now();
   await waitFor(async () => ((await servers.store.getWorker(workerId))!.online ? true : undefined), 15_000, 'online again after the link returns');
-  const reconnects = agent.lines.filter((l) => l.msg === 'connected to scheduler');
-  expect(reconnects.length).toBeGreaterThanOrEqual(2);
+  // The scheduler puts the worker online before its Welcome reaches the agent: wait for the agent's own word.
+  const reconnects = await waitFor(() => {
+    const lines = agent.lines.filter((l) => l.msg === 'connected to scheduler');
+    return lines.length >= 2 ? lines : undefined;
+  }, 10_000, 'the agent to log its reconnection');
   expect(new Set(reconnects.map((l) => l.workerId))).toEqual(new Set([workerId]));
   console.log(`network drop: offline ${offlineMs} ms after the cut; online again ${Date.now() - restoredAt} ms after the link returned`);
 });

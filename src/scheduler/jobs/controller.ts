@@ -149,12 +149,12 @@ export class JobController {
     });
   }
 
-  onOutput(workerId: string, ref: ShardRef, stream: 'stdout' | 'stderr', data: string, truncated: boolean): void {
+  onOutput(workerId: string, ref: ShardRef, stream: 'stdout' | 'stderr', data: Buffer, truncated: boolean): void {
     this.enqueue(async () => {
       const found = this.current(ref, workerId);
       if (!found) return;
       // The shard key's revision guards the chunk: output of a superseded attempt is dropped.
-      await this.store.apply([], [{ kind: 'log', index: ref.index, attempt: ref.attempt, stream, data, truncated }], found.job.id, found.job.lease, [{ key: found.shard.key, modRevision: found.shard.modRevision }]);
+      await this.store.apply([], [{ kind: 'log', index: ref.index, attempt: ref.attempt, stream, dataBase64: data.toString('base64'), truncated }], found.job.id, found.job.lease, [{ key: found.shard.key, modRevision: found.shard.modRevision }]);
     });
   }
 
