@@ -14,6 +14,8 @@ import type { GetWorkerResponse } from '../../src/gen/tessera/v1/GetWorkerRespon
 import type { JoinResponse } from '../../src/gen/tessera/v1/JoinResponse.js';
 import type { GetFleetSummaryResponse } from '../../src/gen/tessera/v1/GetFleetSummaryResponse.js';
 import { trustStateOf, type TrustRecord } from '../../src/common/trust.js';
+import { rowsRoot } from '../../src/common/challenge.js';
+import { randomBytes } from 'node:crypto';
 import type { WorkerRecord } from '../../src/common/worker.js';
 import { createJoinToken } from '../../src/store/join-tokens.js';
 import { EtcdKv } from '../../src/store/kv-etcd.js';
@@ -219,7 +221,7 @@ describe('the adversary suite', () => {
 });
 
 describe('malformed challenge answers', () => {
-  it('are refused with a clear reason; the scheduler keeps serving', async () => {
+  it('are refused with a clear reason (wrong sizes, NaN, huge payloads); the scheduler keeps serving', async () => {
     const before = (await scrape(servers.scheduler.metricsUrl)).length;
     expect(before).toBeGreaterThan(0);
     // A raw client speaking for a joined worker answers its challenge with a 5-byte commitment.
@@ -242,6 +244,35 @@ describe('malformed challenge answers', () => {
     const w = await until('raw', flagged('wrong-answer'), 'flagged malformed');
     expect(w.flags.find((f) => f.reason === 'wrong-answer')!.detail).toBe('malformed answer: expected a 32-byte commitment, got 5 bytes');
     stream.end();
+
+    // Another answers with rows that fit its commitment but hold NaN, then sends a 2 MiB message.
+    const { response: joined2 } = await call(servers.agentClient.Join.bind(servers.agentClient), { joinToken: token, name: 'raw-nan', region: 'eu-west', labels: {}, hardware: (await worker('honest-1')).hardware!, agentVersion: 'raw' });
+    const second = joined2 as JoinResponse;
+    const meta2 = new grpc.Metadata();
+    meta2.set('tessera-worker-id', second.workerId);
+    meta2.set('authorization', `Bearer ${second.workerSecret}`);
+    const nanStream = servers.agentClient.Connect(meta2);
+    const ended = new Promise<grpc.StatusObject>((resolve) => {
+      nanStream.on('error', () => undefined);
+      nanStream.on('status', resolve);
+    });
+    nanStream.write({ hello: { workerId: second.workerId, hardware: (await worker('honest-1')).hardware!, agentVersion: 'raw', region: 'eu-west', labels: {} } });
+    let hashes: Buffer[] = [];
+    let n = 0;
+    nanStream.on('data', (m: { msg: string; computeChallenge?: { challengeId: string; n: number }; revealRows?: { challengeId: string; rows: number[] } }) => {
+      if (m.msg === 'computeChallenge') {
+        n = m.computeChallenge!.n;
+        hashes = Array.from({ length: n }, () => randomBytes(32));
+        nanStream.write({ challengeCommit: { challengeId: m.computeChallenge!.challengeId, rowsRoot: rowsRoot(hashes), device: 'raw' } });
+      } else if (m.msg === 'revealRows') {
+        nanStream.write({ challengeRows: { challengeId: m.revealRows!.challengeId, rows: m.revealRows!.rows.map((index) => ({ index, values: Array.from({ length: n }, () => NaN) })), rowHashes: hashes } });
+      }
+    });
+    ids['raw-nan'] = second.workerId;
+    const nan = await until('raw-nan', flagged('wrong-answer'), 'flagged for NaN');
+    expect(nan.flags.find((f) => f.reason === 'wrong-answer')!.detail).toMatch(/^wrong answer: row \d+: expected exact integers \(NaN, infinite or fractional value found\)$/);
+    nanStream.write({ challengeRows: { challengeId: 'c-huge', rows: [{ index: 0, values: Array.from({ length: 300_000 }, () => 1) }], rowHashes: [] } });
+    expect((await ended).code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     // Honest workers are still served and still verified.
     expect((await worker('honest-2')).trust).toBe('TRUST_STATE_VERIFIED');
     expect(sampleValue(await scrape(servers.scheduler.metricsUrl), 'tessera_scheduler_agent_streams')).toBeGreaterThan(5);
