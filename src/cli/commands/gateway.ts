@@ -4,7 +4,8 @@
 import { Command, Option } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { parseGatewayConfig } from '../../gateway/config.js';
-import { failAndExit, untilSignal } from '../lifecycle.js';
+import { failAndExit } from '../lifecycle.js';
+import { serve } from '../serve.js';
 import { addStoreOptions, splitList, toInt } from '../options.js';
 
 interface Flags {
@@ -36,12 +37,8 @@ export function gatewayCommand(): Command {
         jobRetentionMs: flags.jobRetention,
       });
       if (config.etcdEndpoints.length === 0) logger.warn('no --etcd given: this gateway sees an empty in-memory store');
-      const { openKv, openStore } = await import('../../store/open-store.js');
       const { startGateway } = await import('../../gateway/gateway.js');
-      const store = await openStore({ ...config, logger });
-      const kv = await openKv(config);
-      const gateway = await startGateway(config, store, kv, logger);
-      await untilSignal(logger, [{ stop: () => store.close() }, { stop: () => kv.close() }, gateway]);
+      await serve(logger, config, (store, kv) => startGateway(config, store, kv, logger));
     } catch (err) {
       failAndExit(err, logger);
     }

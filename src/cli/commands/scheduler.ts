@@ -4,7 +4,8 @@
 import { Command, Option } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { parseSchedulerConfig } from '../../scheduler/config.js';
-import { failAndExit, untilSignal } from '../lifecycle.js';
+import { failAndExit } from '../lifecycle.js';
+import { serve } from '../serve.js';
 import { addStoreOptions, splitList, toInt } from '../options.js';
 
 interface Flags {
@@ -54,13 +55,8 @@ export function schedulerCommand(): Command {
         rttReportIntervalMs: flags.rttReportInterval,
       });
       if (config.etcdEndpoints.length === 0) logger.warn('no --etcd given: the topology lives in this process and other components cannot see it');
-      // Heavy modules load only when the command runs, so every `tessera` start stays quick.
-      const { openKv, openStore } = await import('../../store/open-store.js');
       const { startScheduler } = await import('../../scheduler/scheduler.js');
-      const store = await openStore({ ...config, logger });
-      const kv = await openKv(config);
-      const scheduler = await startScheduler(config, store, kv, logger);
-      await untilSignal(logger, [{ stop: () => store.close() }, { stop: () => kv.close() }, scheduler]);
+      await serve(logger, config, (store, kv) => startScheduler(config, store, kv, logger));
     } catch (err) {
       failAndExit(err, logger);
     }
