@@ -29,11 +29,19 @@ export function gpuSummary(gpus: Array<{ name: string }>, cpuCores: number | und
   return [...counts].map(([name, n]) => `${n}× ${name}`).join(', ');
 }
 
-/** workersTable renders `tessera workers`. */
+/** workersTable renders `tessera workers`, with each worker's trust state and flag reasons. */
 export function workersTable(workers: Worker[]): string {
   return table(
-    ['ID', 'NAME', 'GPUS', 'REGION', 'ONLINE', 'LAST HEARTBEAT'],
-    workers.map((w) => [w.id, w.name, gpuSummary(w.hardware?.gpus ?? [], w.hardware?.cpu?.cores), w.region, w.online ? 'yes' : 'no', ago(w.lastHeartbeatTime)]),
+    ['ID', 'NAME', 'GPUS', 'REGION', 'ONLINE', 'LAST HEARTBEAT', 'TRUST'],
+    workers.map((w) => [
+      w.id,
+      w.name,
+      gpuSummary(w.hardware?.gpus ?? [], w.hardware?.cpu?.cores),
+      w.region,
+      w.online ? 'yes' : 'no',
+      ago(w.lastHeartbeatTime),
+      w.trust.replace('TRUST_STATE_', '').toLowerCase() + (w.flags.length ? ` (${w.flags.map((f) => f.reason).join(', ')})` : ''),
+    ]),
   );
 }
 

@@ -188,7 +188,9 @@ describe('a fleet of separate processes on real etcd', () => {
     const result = await runTessera(['workers', '--gateway', String(ready.grpcAddress)]);
     expect(result.code).toBe(0);
     const rows = result.stdout.trim().split('\n');
-    expect(rows[0]).toMatch(/^ID\s+NAME\s+GPUS\s+REGION\s+ONLINE\s+LAST HEARTBEAT$/);
+    expect(rows[0]).toMatch(/^ID\s+NAME\s+GPUS\s+REGION\s+ONLINE\s+LAST HEARTBEAT\s+TRUST$/);
+    // CPU-only agents that answered their challenge correctly are verified.
+    expect(rows.slice(1).filter((r) => /\bverified$/.test(r)).length).toBeGreaterThanOrEqual(1);
     expect(rows.slice(1).filter((r) => /\byes\b/.test(r))).toHaveLength(1);
     expect(rows.slice(1).filter((r) => /\bno\b/.test(r))).toHaveLength(2);
     expect(result.stdout).toContain('eu-west');
