@@ -9,6 +9,7 @@ import type { JobSpecWire } from '../gen/tessera/v1/JobSpec.js';
 import type { SubmitJobResponse } from '../gen/tessera/v1/SubmitJobResponse.js';
 import type { GetJobResponse } from '../gen/tessera/v1/GetJobResponse.js';
 import type { ListJobsResponse } from '../gen/tessera/v1/ListJobsResponse.js';
+import type { ListWorkersResponse } from '../gen/tessera/v1/ListWorkersResponse.js';
 import type { CancelJobResponse } from '../gen/tessera/v1/CancelJobResponse.js';
 import type { ExplainPlacementResponse } from '../gen/tessera/v1/ExplainPlacementResponse.js';
 import { CLIENT_OPTIONS, loadTesseraProto } from '../common/grpc.js';
@@ -20,10 +21,9 @@ export function connectGateway(address: string): GatewayServiceClient {
 }
 
 /** listWorkers calls ListWorkers with a deadline. */
-export function listWorkers(client: GatewayServiceClient, request: ListWorkersRequestWire = {}, timeoutMs = 10_000): Promise<Worker[]> {
-  return new Promise((resolve, reject) => {
-    client.ListWorkers(request, { deadline: Date.now() + timeoutMs }, (err, response) => (err ? reject(err) : resolve(response!.workers)));
-  });
+export async function listWorkers(client: GatewayServiceClient, request: ListWorkersRequestWire = {}, timeoutMs = 10_000): Promise<Worker[]> {
+  const response = await promised<ListWorkersResponse>((m, o, cb) => client.ListWorkers(request, m, o, cb), undefined, timeoutMs);
+  return response.workers;
 }
 
 /** withApiKey returns call metadata carrying a tenant API key. */

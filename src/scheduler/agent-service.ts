@@ -68,30 +68,26 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
   }
 
   assign(workerId: string, job: JobRecord, shard: ShardRecord, env: Record<string, string>): boolean {
-    const session = this.sessions.get(workerId);
-    if (!session || session.isClosed) return false;
-    session.send({ assignShard: assignToWire(job, shard, env) });
-    return true;
+    return this.sendTo(workerId, { assignShard: assignToWire(job, shard, env) });
   }
 
   cancel(workerId: string, ref: { jobId: string; index: number; attempt: number }, reason: string): boolean {
-    const session = this.sessions.get(workerId);
-    if (!session || session.isClosed) return false;
-    session.send({ cancelShard: { shard: ref, reason } });
-    return true;
+    return this.sendTo(workerId, { cancelShard: { shard: ref, reason } });
   }
 
   sendChallenge(workerId: string, message: ComputeChallengeWire): boolean {
-    const session = this.sessions.get(workerId);
-    if (!session || session.isClosed) return false;
-    session.send({ computeChallenge: message });
-    return true;
+    return this.sendTo(workerId, { computeChallenge: message });
   }
 
   sendReveal(workerId: string, message: RevealRowsWire): boolean {
+    return this.sendTo(workerId, { revealRows: message });
+  }
+
+  /** sendTo writes to a worker's stream on this replica; false when it is not connected here. */
+  private sendTo(workerId: string, message: ConnectResponseWire): boolean {
     const session = this.sessions.get(workerId);
     if (!session || session.isClosed) return false;
-    session.send({ revealRows: message });
+    session.send(message);
     return true;
   }
 

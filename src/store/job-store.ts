@@ -18,7 +18,7 @@ import { newSecret, sha256Hex } from '../common/secrets.js';
 import { shardCountOf, type JobEvent, type JobEventBody, type JobRecord, type JobSpec, type ShardRecord, type StoredExplanation } from '../common/job.js';
 
 export type { StoredExplanation } from '../common/job.js';
-import { MAX_TXN_OPS, type Kv, type KvEntry, type KvPut } from './kv.js';
+import { MAX_TXN_OPS, parseJson, type Kv, type KvEntry, type KvPut } from './kv.js';
 import { DEFAULT_ROOT } from './keys.js';
 
 /** API_KEY_PREFIX marks tenant API keys. */
@@ -50,11 +50,8 @@ export interface Write<T> {
 }
 
 function decode<T>(entry: KvEntry): Versioned<T> | undefined {
-  try {
-    return { key: entry.key, value: JSON.parse(entry.value) as T, modRevision: entry.modRevision };
-  } catch {
-    return undefined;
-  }
+  const value = parseJson<T>(entry.value);
+  return value === undefined ? undefined : { key: entry.key, value, modRevision: entry.modRevision };
 }
 
 /** JobStore reads and writes jobs on a Kv. */
@@ -195,11 +192,8 @@ export class JobStore {
 const EVENTS_PER_TXN_SLOT = 10_000;
 
 function toEvent(entry: KvEntry): JobEvent | undefined {
-  try {
-    const body = JSON.parse(entry.value) as JobEventBody & { timeMs: number };
-    const position = Number(/-(\d{4})-[0-9a-f]+$/.exec(entry.key)?.[1] ?? 0);
-    return { ...body, sequence: entry.createRevision * EVENTS_PER_TXN_SLOT + position };
-  } catch {
-    return undefined;
-  }
+  const body = parseJson<JobEventBody & { timeMs: number }>(entry.value);
+  if (body === undefined) return undefined;
+  const position = Number(/-(\d{4})-[0-9a-f]+$/.exec(entry.key)?.[1] ?? 0);
+  return { ...body, sequence: entry.createRevision * EVENTS_PER_TXN_SLOT + position };
 }

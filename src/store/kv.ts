@@ -54,3 +54,12 @@ export interface Kv {
 
 /** MAX_TXN_OPS: etcd's default --max-txn-ops is 128; callers batch below it. */
 export const MAX_TXN_OPS = 128;
+
+/** parseJson reads a stored JSON value; a corrupt one is undefined, so a reader skips it rather than failing. */
+export function parseJson<T>(text: string): T | undefined {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ReputationEvent } from '../common/reputation.js';
 import type { TrustRecord } from '../common/trust.js';
-import type { Kv, KvEntry } from './kv.js';
+import { parseJson, type Kv } from './kv.js';
 import { DEFAULT_ROOT } from './keys.js';
 
 /** EVENT_RETENTION_MS: the longest reputation window (7 d) plus a day of slack. */
@@ -36,7 +36,7 @@ export class TrustStore {
 
   async get(workerId: string): Promise<{ record: TrustRecord; modRevision: number } | undefined> {
     const entry = await this.kv.get(this.trustKey(workerId));
-    const record = entry && parse<TrustRecord>(entry);
+    const record = entry && parseJson<TrustRecord>(entry.value);
     return record && { record, modRevision: entry.modRevision };
   }
 
@@ -48,7 +48,7 @@ export class TrustStore {
 
   async list(): Promise<{ records: TrustRecord[]; revision: number }> {
     const { entries, revision } = await this.kv.range(this.trustPrefix());
-    return { records: entries.map((e) => parse<TrustRecord>(e)).filter((r): r is TrustRecord => r !== undefined), revision };
+    return { records: entries.map((e) => parseJson<TrustRecord>(e.value)).filter((r): r is TrustRecord => r !== undefined), revision };
   }
 
   async append(workerId: string, event: ReputationEvent): Promise<void> {
@@ -59,19 +59,11 @@ export class TrustStore {
 
   async events(workerId: string): Promise<ReputationEvent[]> {
     const { entries } = await this.kv.range(this.eventsPrefix(workerId));
-    return entries.map((e) => parse<ReputationEvent>(e)).filter((e): e is ReputationEvent => e !== undefined);
+    return entries.map((e) => parseJson<ReputationEvent>(e.value)).filter((e): e is ReputationEvent => e !== undefined);
   }
 
   private async retentionLease(): Promise<string> {
     if (!this.lease || Date.now() - this.lease.at > LEASE_ROTATION_MS) this.lease = { id: await this.kv.grantLease(EVENT_RETENTION_MS), at: Date.now() };
     return this.lease.id;
-  }
-}
-
-function parse<T>(entry: KvEntry): T | undefined {
-  try {
-    return JSON.parse(entry.value) as T;
-  } catch {
-    return undefined;
   }
 }

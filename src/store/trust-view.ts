@@ -4,6 +4,7 @@
  */
 import type { TrustRecord } from '../common/trust.js';
 import type { TrustStore } from './trust-store.js';
+import { parseJson } from './kv.js';
 
 export class TrustView {
   readonly records = new Map<string, { record: TrustRecord; modRevision: number }>();
@@ -36,10 +37,8 @@ export class TrustView {
   }
 
   private apply(_key: string, value: string, modRevision: number): void {
-    try {
-      this.set(JSON.parse(value) as TrustRecord, modRevision);
-    } catch {
-      // A corrupt record is skipped; the worker then counts as unverified.
-    }
+    // A corrupt record is skipped; the worker then counts as unverified.
+    const record = parseJson<TrustRecord>(value);
+    if (record) this.set(record, modRevision);
   }
 }

@@ -3,7 +3,7 @@
  * (with the revision the commit returned), so a pass never waits for its own writes to echo.
  */
 import type { JobRecord, ShardRecord } from '../../common/job.js';
-import type { KvEntry } from '../../store/kv.js';
+import { parseJson, type KvEntry } from '../../store/kv.js';
 import type { JobStore, Versioned } from '../../store/job-store.js';
 
 /** JobCache holds every live job and its shards. */
@@ -52,14 +52,14 @@ export class JobCache {
   }
 
   private applyJob(entry: KvEntry): void {
-    const value = parse<JobRecord>(entry.value);
+    const value = parseJson<JobRecord>(entry.value);
     if (!value) return;
     this.put(this.jobs, value.id, { key: entry.key, value, modRevision: entry.modRevision });
     this.dropIfFinished(value.id);
   }
 
   private applyShard(entry: KvEntry): void {
-    const value = parse<ShardRecord>(entry.value);
+    const value = parseJson<ShardRecord>(entry.value);
     // Shards of a finished job are history: the store keeps them, the controller need not.
     if (value && !this.finished(value.jobId)) this.setShard(value, entry.modRevision);
   }
@@ -83,13 +83,5 @@ export class JobCache {
     const current = map.get(id);
     // A watch event older than our own commit must not roll the cache back.
     if (!current || current.modRevision <= next.modRevision) map.set(id, next);
-  }
-}
-
-function parse<T>(text: string): T | undefined {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return undefined;
   }
 }
