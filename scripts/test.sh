@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm test: the whole suite, with the real parts. Installs what it needs where it may:
-# npm dependencies (npm ci) and, as root, Debian's etcd-server and prometheus (for promtool).
+# npm dependencies (npm ci) and, as root, the Debian packages listed in scripts/deps.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,25 +11,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-# Debian packages the suite runs for real: etcd, promtool, protoc + the gRPC Python plugin,
-# and /usr/bin/python3 with grpcio and PyTorch (for the Python client and the DDP gang).
-missing=()
-command -v etcd >/dev/null 2>&1 || [ -x /usr/bin/etcd ] || missing+=(etcd-server)
-command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
-command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
-command -v grpc_python_plugin >/dev/null 2>&1 || missing+=(protobuf-compiler-grpc)
-/usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || missing+=(python3-grpcio python3-protobuf)
-/usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || missing+=(python3-torch)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    step "apt-get install ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "npm test needs: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-fi
+# Debian packages the suite runs for real: etcd, promtool, protoc + the gRPC Python plugin + the
+# well-known protos, and /usr/bin/python3 with grpcio and PyTorch (the Python client, the DDP
+# gang, the challenge helper). deps.sh checks each tool and file and installs what is missing.
+step "system packages (scripts/deps.sh)"
+bash scripts/deps.sh test
+# Under npm test nothing that needs those packages may skip itself: they are installed now.
+export TESSERA_SUITE=full
 
 step "buf lint (proto/)"
 npx buf lint

@@ -6,6 +6,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="${1:-$here/gen}"
+# protoc, grpc_python_plugin, the well-known protos and python3-grpcio: installs them as root.
+bash "$root/scripts/deps.sh" python >&2
 mkdir -p "$out"
 protoc -I "$root/proto" --python_out="$out" --grpc_out="$out" \
   --plugin=protoc-gen-grpc="$(command -v grpc_python_plugin)" \

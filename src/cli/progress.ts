@@ -14,6 +14,8 @@ export interface FollowOptions {
   shardCount: number;
   logs: boolean;
   out?: NodeJS.WriteStream;
+  /** A bar redrawn in place; false prints one line per change (default: whether `out` is a terminal). */
+  inPlace?: boolean;
   onEvent?: (event: JobEvent) => void;
 }
 
@@ -28,7 +30,7 @@ export interface JobOutcome {
 /** followJob streams events until the job's summary; resolves with it. */
 export function followJob(client: GatewayServiceClient, jobId: string, options: FollowOptions): Promise<JobOutcome> {
   const out = options.out ?? process.stdout;
-  const tty = out.isTTY === true;
+  const tty = options.inPlace ?? out.isTTY === true;
   const shards = new Map<number, string>();
   let results = 0;
   let lastSequence = options.afterSequence ?? 0;

@@ -2,10 +2,12 @@
  * The tessera command as users type it: the quick start (`tessera dev`), `tessera hardware`,
  * and setting errors that name the setting.
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixturesPresent } from '../support/fixtures.js';
 import { fakeNvidiaSmi } from '../support/fake-nvidia-smi.js';
+import { REPO_ROOT } from '../support/fixtures.js';
 import { runTessera } from '../support/processes.js';
 
 const PORTS = ['--scheduler-listen', '127.0.0.1:0', '--gateway-listen', '127.0.0.1:0', '--scheduler-metrics-listen', '127.0.0.1:0', '--gateway-metrics-listen', '127.0.0.1:0'];
@@ -28,6 +30,41 @@ describe('tessera dev (the quick start)', () => {
   });
 });
 
+describe('tessera dev on a terminal', () => {
+  // script(1) gives the command a pseudo-terminal, as a person's shell would.
+  function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; screen: string } {
+    const command = ['node', 'bin/tessera.js', ...args].join(' ');
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TESSERA_LOG_')));
+    const run = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 110_000, env: { ...inherited, ...env } });
+    return { code: run.status, screen: run.stdout };
+  }
+
+  it('keeps log lines off the screen: progress and tables only, logs in a file whose path it prints', () => {
+    const { code, screen } = onTerminal(['dev', '--agents', '2', '--store', 'memory', '--exit-after-demo', ...PORTS]);
+    expect(code, screen).toBe(0);
+    const lines = screen.split(/\r?\n/);
+    expect(lines.filter((l) => l.includes('"level"') || /\b(INFO|WARN)\b.*\(/.test(l))).toEqual([]);
+    expect(screen).toContain('agents      2/2 online');
+    expect(screen).toMatch(/\r\x1b\[2K\[#{30}\] 12\/12 done/);
+    expect(screen).toContain('primes below 3,000,000: 216816');
+    const logFile = /logs go to (\S+\.log)/.exec(screen)?.[1];
+    expect(logFile).toBeDefined();
+    const entries = readFileSync(logFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { component: string; msg: string });
+    const components = new Set(entries.map((e) => e.component));
+    for (const c of ['dev', 'scheduler', 'gateway', 'agent']) expect(components).toContain(c);
+  });
+
+  it('puts JSON log lines on the terminal with --log-format json, and the bar prints a line per change', () => {
+    const { code, screen } = onTerminal(['dev', '--agents', '1', '--store', 'memory', '--exit-after-demo', '--log-format', 'json', ...PORTS]);
+    expect(code, screen).toBe(0);
+    const json = screen.split(/\r?\n/).filter((l) => l.startsWith('{'));
+    expect(json.length).toBeGreaterThan(5);
+    for (const line of json) expect(JSON.parse(line)).toHaveProperty('component');
+    expect(screen).not.toContain('\x1b[2K');
+    expect(screen).toMatch(/^\[#{30}\] 12\/12 done/m);
+  });
+});
+
 describe('tessera hardware', () => {
   it('reports this machine\'s CPU when no GPU tool is present', async () => {
     const result = await runTessera(['hardware', '--json'], { PATH: `${process.env.PATH}`, TESSERA_NVIDIA_SMI: '/nonexistent/nvidia-smi' });
@@ -38,7 +75,7 @@ describe('tessera hardware', () => {
     expect(report.discoverySource).toBe('none');
   });
 
-  it.runIf(fixturesPresent)('reads the GPU that nvidia-smi on PATH reports (a stand-in printing the real H200 output)', async () => {
+  it('reads the GPU that nvidia-smi on PATH reports (a stand-in printing the real H200 output)', async () => {
     const dir = await fakeNvidiaSmi('nvidia-smi/h200/nvidia-smi-q.xml', 'nvidia-smi/h200/nvidia-smi-query.csv');
     const result = await runTessera(['hardware'], { PATH: `${dir}${delimiter}${process.env.PATH}` });
     expect(result.code).toBe(0);

@@ -86,7 +86,7 @@ beforeAll(async () => {
   flapProxy = await TcpProxy.start(servers.scheduler.address);
 
   const h100Text = captureSection(fixture('gpu-discovery/nvidia_gpu_exporter/linux-x86_64__nvidia-h100-mig__590.48.01.txt'), 'nvidia-smi -q');
-  // No real vGPU capture exists (see shared/fixtures SOURCES.md): the fraud case is the real T4
+  // No real vGPU capture exists (see test/fixtures/gpu-discovery/SOURCES.md): the fraud case is the real T4
   // report with its virtualization mode changed, exactly what a spoofing vGPU guest would print.
   const vgpuXml = fixture('gpu-discovery/telegraf/tesla-t4.xml').replace('<virtualization_mode>Pass-Through</virtualization_mode>', '<virtualization_mode>VGPU</virtualization_mode>');
   const [h100, dup, vgpu] = await Promise.all([fakeNvidiaSmiFrom({ text: h100Text }), fakeNvidiaSmi('gpu-discovery/telegraf/a10g.xml'), fakeNvidiaSmiFrom({ xml: vgpuXml })]);

@@ -1,16 +1,13 @@
 /**
- * fixtures: real GPU tool output kept in ../shared/fixtures beside the checkout (CI lays it
- * there). TESSERA_FIXTURES points elsewhere.
+ * fixtures: real GPU tool output committed under test/fixtures (test/fixtures/SOURCES.md says
+ * where each file came from and under which licence). TESSERA_FIXTURES points elsewhere.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const FIXTURES = process.env.TESSERA_FIXTURES ?? resolve(REPO_ROOT, '../shared/fixtures');
-
-/** fixturesPresent is false on a clone without the shared fixtures; CI always has them. */
-export const fixturesPresent = existsSync(FIXTURES);
+export const FIXTURES = process.env.TESSERA_FIXTURES ?? resolve(REPO_ROOT, 'test/fixtures');
 
 export function fixture(relative: string): string {
   return readFileSync(join(FIXTURES, relative), 'utf8');

@@ -3,10 +3,8 @@ import { parseSystemProfilerJson } from '../../src/agent/discovery/apple.js';
 import { gpuFromQueryRow, mergeComputeCapability, parseNvidiaSmiText, parseNvidiaSmiXml, parseQueryCsv } from '../../src/agent/discovery/nvidia.js';
 import { parseRocmSmiJson } from '../../src/agent/discovery/rocm.js';
 import { hardwareSchema, gpuSchema } from '../../src/common/hardware.js';
-import { captureSection, fixture, fixturesPresent } from '../support/fixtures.js';
+import { captureSection, fixture } from '../support/fixtures.js';
 
-// CI lays ../shared/fixtures beside the checkout; a bare clone elsewhere skips with this reason.
-const describeFixtures = fixturesPresent || process.env.CI ? describe : describe.skip;
 
 interface Expected {
   count: number;
@@ -54,7 +52,7 @@ function expectGpu(report: ReturnType<typeof parseNvidiaSmiXml>, expected: Expec
   for (const g of report.gpus) expect(gpuSchema.safeParse(g).success).toBe(true);
 }
 
-describeFixtures('nvidia-smi -q -x (XML) from real GPUs', () => {
+describe('nvidia-smi -q -x (XML) from real GPUs', () => {
   it.each(XML_CASES)('%s parses to the GPUs it describes', (file, expected) => {
     expectGpu(parseNvidiaSmiXml(fixture(file)), expected);
   });
@@ -73,7 +71,7 @@ describeFixtures('nvidia-smi -q -x (XML) from real GPUs', () => {
   });
 });
 
-describeFixtures('nvidia-smi -q (text) from real GPUs', () => {
+describe('nvidia-smi -q (text) from real GPUs', () => {
   it('reads the H200 text report to the same GPU as its XML report', () => {
     const text = parseNvidiaSmiText(fixture('nvidia-smi/h200/nvidia-smi-q.txt'));
     const xml = parseNvidiaSmiXml(fixture('nvidia-smi/h200/nvidia-smi-q.xml'));
@@ -110,7 +108,7 @@ describeFixtures('nvidia-smi -q (text) from real GPUs', () => {
   });
 });
 
-describeFixtures('nvidia-smi --query-gpu CSV', () => {
+describe('nvidia-smi --query-gpu CSV', () => {
   it('takes compute capability from the H200 query and merges it by UUID', () => {
     const rows = parseQueryCsv(fixture('nvidia-smi/h200/nvidia-smi-query.csv'));
     expect(rows[0]).toMatchObject({ uuid: 'GPU-930ea816-c446-2969-4661-c22fcd35a1d9', compute_cap: '9.0', 'memory.total': '143771 MiB' });
@@ -126,7 +124,7 @@ describeFixtures('nvidia-smi --query-gpu CSV', () => {
   });
 });
 
-describeFixtures('AMD and Apple', () => {
+describe('AMD and Apple', () => {
   it('reads 4 × AMD Instinct MI100 from rocm-smi JSON', () => {
     const report = parseRocmSmiJson(fixture('gpu-discovery/telegraf-amd_rocm_smi/mi100_rocm602.json'));
     expect(report.gpus).toHaveLength(4);

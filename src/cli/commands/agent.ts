@@ -5,9 +5,9 @@ import { Command, Option } from 'commander';
 import { parseAgentConfig } from '../../agent/config.js';
 import { createLogger } from '../../common/logger.js';
 import { failAndExit } from '../lifecycle.js';
-import { toInt } from '../options.js';
+import { addLogOptions, applyLogOptions, toInt, type LogFlags } from '../options.js';
 
-interface Flags {
+interface Flags extends LogFlags {
   scheduler?: string;
   joinToken?: string;
   stateDir?: string;
@@ -26,7 +26,7 @@ interface Flags {
 }
 
 export function agentCommand(): Command {
-  return new Command('agent')
+  return addLogOptions(new Command('agent')
     .description('Run the agent on a worker machine: join the fleet and stay connected')
     .addOption(new Option('--scheduler <host:port>', 'scheduler AgentService address (required)').env('TESSERA_SCHEDULER'))
     .addOption(new Option('--join-token <token>', 'one-time join token; needed until the agent has an identity').env('TESSERA_JOIN_TOKEN'))
@@ -42,8 +42,9 @@ export function agentCommand(): Command {
     .addOption(new Option('--kill-grace <duration>', 'SIGTERM → SIGKILL grace for cancelled shards (default: 10s)'))
     .addOption(new Option('--advertise-address <addr>', 'address gang ranks reach this worker at (default: first non-loopback IPv4)').env('TESSERA_ADVERTISE_ADDRESS'))
     .addOption(new Option('--python <path>', 'Python with PyTorch for GPU challenges (default: /usr/bin/python3)').env('TESSERA_PYTHON'))
-    .addOption(new Option('--nvidia-smi <path>', 'nvidia-smi to run (default: nvidia-smi on PATH)').env('TESSERA_NVIDIA_SMI'))
+    .addOption(new Option('--nvidia-smi <path>', 'nvidia-smi to run (default: nvidia-smi on PATH)').env('TESSERA_NVIDIA_SMI')))
     .action(async (flags: Flags) => {
+      applyLogOptions(flags);
       const logger = createLogger('agent');
       try {
         const config = parseAgentConfig({

@@ -20,7 +20,7 @@ import type { EtcdServer } from '../../store/etcd-server.js';
 import type { GatewayServiceClient } from '../../gen/tessera/v1/GatewayService.js';
 import { workersTable } from '../format.js';
 import { failAndExit, untilSignal, type Stoppable } from '../lifecycle.js';
-import { splitList, toInt } from '../options.js';
+import { addLogOptions, applyLogOptions, splitList, toInt, type LogFlags } from '../options.js';
 
 /** TESSERA_BIN is the CLI entry point the agents are started with. */
 const TESSERA_BIN = fileURLToPath(new URL('../../../bin/tessera.js', import.meta.url));
@@ -41,7 +41,7 @@ const devSchema = z.object({
   demoJob: z.boolean(),
 });
 
-interface Flags {
+interface Flags extends LogFlags {
   agents: number;
   store: string;
   etcd?: string;
@@ -56,7 +56,7 @@ interface Flags {
 }
 
 export function devCommand(): Command {
-  return new Command('dev')
+  return addLogOptions(new Command('dev'))
     .description('Run a local fleet (scheduler, gateway, N agents) and a demo')
     .addOption(new Option('--agents <n>', 'local agents to start').argParser(toInt).default(3))
     .addOption(new Option('--store <kind>', 'auto: etcd if found, else memory').choices(['auto', 'memory', 'etcd']).default('auto'))
@@ -69,7 +69,10 @@ export function devCommand(): Command {
     .addOption(new Option('--heartbeat-interval <duration>', 'agent heartbeat interval').default('2s'))
     .option('--exit-after-demo', 'stop everything after the demo (for scripts and CI)')
     .option('--no-demo-job', 'skip the demo job')
+    .addHelpText('after', '\nOn a terminal, the fleet\'s logs (JSON lines) go to a file whose path is printed, and the terminal\nshows progress only; --log-format pretty|json puts them on the terminal instead.')
     .action(async (flags: Flags) => {
+      applyLogOptions(flags);
+      const screen = devConsole();
       const logger = createLogger('dev');
       try {
         const config = parseConfig(devSchema, { ...flags, etcdEndpoints: splitList(flags.etcd), exitAfterDemo: flags.exitAfterDemo ?? false }, {
@@ -82,14 +85,39 @@ export function devCommand(): Command {
           leaseTtl: '--lease-ttl',
           heartbeatInterval: '--heartbeat-interval',
         });
-        await runDev(config, logger);
+        await runDev(config, logger, screen);
       } catch (err) {
         failAndExit(err, logger);
       }
     });
 }
 
-async function runDev(config: z.output<typeof devSchema>, logger: Logger): Promise<void> {
+/**
+ * DevConsole: what `tessera dev` shows a person. On a terminal with the default log format the
+ * whole fleet logs to a file and the terminal gets short status lines and an in-place progress
+ * bar; when logs share the terminal (not a TTY, or --log-format given) status lines are left to
+ * the logs and the progress bar prints one line per change, so no line is ever drawn over.
+ */
+interface DevConsole {
+  /** logFile: where the fleet's JSON log lines go, when they do not go to the terminal. */
+  logFile: string | undefined;
+  /** quiet: the terminal carries no log lines, so status lines and an in-place bar are safe. */
+  quiet: boolean;
+  say(text: string): void;
+}
+
+function devConsole(env: NodeJS.ProcessEnv = process.env): DevConsole {
+  const quiet = process.stdout.isTTY === true && (env.TESSERA_LOG_FORMAT ?? 'auto') === 'auto';
+  if (quiet && !env.TESSERA_LOG_FILE) {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+    env.TESSERA_LOG_FILE = join(tmpdir(), `tessera-dev-${stamp}-${process.pid}.log`);
+  }
+  const logFile = env.TESSERA_LOG_FILE;
+  if (quiet) process.stdout.write(`Tessera dev fleet: logs go to ${logFile}\n  (JSON lines; read them with: npx pino-pretty < ${logFile})\n`);
+  return { logFile, quiet, say: (text) => quiet && process.stdout.write(`${text}\n`) };
+}
+
+async function runDev(config: z.output<typeof devSchema>, logger: Logger, screen: DevConsole): Promise<void> {
   const { findEtcdBinary, startEtcdServer } = await import('../../store/etcd-server.js');
   const { openKv, openStore } = await import('../../store/open-store.js');
   const { startScheduler } = await import('../../scheduler/scheduler.js');
@@ -107,10 +135,12 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger): Promi
       parts.push(etcd);
       endpoints = [etcd.endpoint];
       logger.info({ endpoint: etcd.endpoint }, 'started a private etcd');
+      screen.say(`  store       a private etcd at ${etcd.endpoint}`);
     } else if (config.store === 'etcd') {
       throw new Error('--store etcd: no etcd binary found (apt-get install -y etcd-server) and no --etcd URL given');
     }
   }
+  if (endpoints.length === 0) screen.say('  store       in memory (no etcd found; apt-get install etcd-server, or pass --etcd)');
   const store: TopologyStore = await openStore({ etcdEndpoints: endpoints, etcdPrefix: '/tessera/v1/', logger });
   parts.push({ stop: () => store.close() });
   const kv = await openKv({ etcdEndpoints: endpoints });
@@ -135,14 +165,16 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger): Promi
   const agents = startAgents(config.agents, scheduler.address, token, workDir);
   parts.push({ stop: () => stopAgents(agents) });
 
+  screen.say(`  agents      starting ${config.agents} local agent processes…`);
   await waitForAgents(store, config.agents, logger);
+  screen.say(`  agents      ${config.agents}/${config.agents} online`);
   const { JobStore } = await import('../../store/job-store.js');
   const { apiKey } = await new JobStore(kv).createTenant('dev');
   const client = connectGateway(gateway.address);
   try {
     const workers = await listWorkers(client);
     process.stdout.write('\nDemo: the fleet, as GatewayService.ListWorkers reports it\n\n' + workersTable(workers));
-    if (config.agents > 0 && config.demoJob) await runDemoJob(client, apiKey);
+    if (config.agents > 0 && config.demoJob) await runDemoJob(client, apiKey, screen.quiet);
   } finally {
     client.close();
   }
@@ -155,6 +187,8 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger): Promi
       `  metrics     ${scheduler.metricsUrl}  ${gateway.metricsUrl}`,
       `  api key     export TESSERA_API_KEY=${apiKey}   (tenant "dev"; then: tessera submit examples/demo/job.yaml)`,
       `  join more   tessera agent --scheduler ${scheduler.address} --join-token ${token} --state-dir /tmp/my-agent --metrics-listen 127.0.0.1:0`,
+      `  ddp example tessera submit examples/ddp/job.yaml   (2-rank PyTorch gang; needs python3-torch: scripts/deps.sh ddp)`,
+      ...(screen.logFile ? [`  logs        ${screen.logFile}`] : []),
       config.exitAfterDemo ? '' : 'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
@@ -169,7 +203,7 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger): Promi
 /** DEMO_SHARDS: enough shards that every agent runs several, few enough to finish in seconds. */
 const DEMO_SHARDS = 12;
 
-async function runDemoJob(client: GatewayServiceClient, apiKey: string): Promise<void> {
+async function runDemoJob(client: GatewayServiceClient, apiKey: string, inPlace: boolean): Promise<void> {
   const { readFile } = await import('node:fs/promises');
   const { jobCalls } = await import('../gateway-client.js');
   const { followJob } = await import('../progress.js');
@@ -183,7 +217,7 @@ async function runDemoJob(client: GatewayServiceClient, apiKey: string): Promise
     timeoutSeconds: 120,
   });
   process.stdout.write(`\nDemo job ${jobId}: count the primes below 3,000,000 in ${shardCount} shards\n`);
-  await followJob(client, jobId, { apiKey, shardCount, logs: false });
+  await followJob(client, jobId, { apiKey, shardCount, logs: false, inPlace });
   const { job } = await calls.get(jobId);
   const primes = job!.shards.reduce((n, s) => n + ((s.resultJson ? (JSON.parse(s.resultJson) as { primes?: number }).primes : 0) ?? 0), 0);
   const perWorker = new Map<string, number>();

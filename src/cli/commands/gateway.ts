@@ -6,9 +6,9 @@ import { createLogger } from '../../common/logger.js';
 import { parseGatewayConfig } from '../../gateway/config.js';
 import { failAndExit } from '../lifecycle.js';
 import { serve } from '../serve.js';
-import { addStoreOptions, splitList, toInt } from '../options.js';
+import { addLogOptions, addStoreOptions, applyLogOptions, splitList, toInt, type LogFlags } from '../options.js';
 
-interface Flags {
+interface Flags extends LogFlags {
   listen?: string;
   metricsListen?: string;
   etcd?: string;
@@ -25,7 +25,9 @@ export function gatewayCommand(): Command {
     .addOption(new Option('--max-watch-streams <n>', 'WatchWorkers streams at once (default: 1000)').argParser(toInt))
     .addOption(new Option('--job-retention <duration>', 'how long jobs and their events are kept (default: 14d)').env('TESSERA_JOB_RETENTION'));
   addStoreOptions(command);
+  addLogOptions(command);
   return command.action(async (flags: Flags) => {
+    applyLogOptions(flags);
     const logger = createLogger('gateway');
     try {
       const config = parseGatewayConfig({

@@ -37,6 +37,23 @@ async function withClient(flags: ClientFlags, work: (client: GatewayServiceClien
 
 const shortState = (s: string): string => s.replace(/^(JOB|SHARD)_STATE_/, '').toLowerCase();
 
+/** RESULTS_SHOWN: results printed after `submit`; a bigger job's are one `tessera jobs --json` away. */
+const RESULTS_SHOWN = 16;
+/** RESULT_CHARS: a result is one line on a terminal; the whole value is in GetJob. */
+const RESULT_CHARS = 160;
+
+/** resultLines prints what each shard returned (TESSERA_RESULT_PATH), one line per shard. */
+export function resultLines(shards: ReadonlyArray<{ index: number; state: string; workerId: string; resultJson: string }>): string {
+  const withResult = shards.filter((s) => s.resultJson).sort((a, b) => a.index - b.index);
+  if (withResult.length === 0) return '';
+  const lines = withResult.slice(0, RESULTS_SHOWN).map((s) => {
+    const value = s.resultJson.length > RESULT_CHARS ? `${s.resultJson.slice(0, RESULT_CHARS - 1)}…` : s.resultJson;
+    return `  shard ${s.index}  ${shortState(s.state)}  ${s.workerId}  ${value}`;
+  });
+  if (withResult.length > RESULTS_SHOWN) lines.push(`  … ${withResult.length - RESULTS_SHOWN} more: tessera jobs --json`);
+  return `results:\n${lines.join('\n')}\n`;
+}
+
 export function jobCommands(): Command[] {
   const submit = clientOptions(new Command('submit'))
     .description('Submit a job from a YAML file and follow it to the end')
@@ -53,6 +70,8 @@ export function jobCommands(): Command[] {
         process.stdout.write(`submitted ${jobId} (${shardCount} shards)\n`);
         if (flags.detach) return;
         const outcome = await followJob(client, jobId, { apiKey: flags.apiKey, shardCount, logs: flags.logs ?? false });
+        const { job } = await jobCalls(client, flags.apiKey).get(jobId);
+        process.stdout.write(resultLines(job?.shards ?? []));
         if (outcome.state !== 'JOB_STATE_SUCCEEDED') process.exitCode = 1;
       });
     });

@@ -6,9 +6,9 @@ import { createLogger } from '../../common/logger.js';
 import { parseSchedulerConfig } from '../../scheduler/config.js';
 import { failAndExit } from '../lifecycle.js';
 import { serve } from '../serve.js';
-import { addStoreOptions, splitList, toInt } from '../options.js';
+import { addLogOptions, addStoreOptions, applyLogOptions, splitList, toInt, type LogFlags } from '../options.js';
 
-interface Flags {
+interface Flags extends LogFlags {
   listen?: string;
   metricsListen?: string;
   etcd?: string;
@@ -37,7 +37,9 @@ export function schedulerCommand(): Command {
     .addOption(new Option('--max-challenge-n <n>', 'largest challenge matrix side (default: 4096)').argParser(toInt))
     .addOption(new Option('--rtt-report-interval <duration>', 'how often RTT jitter goes into reputation logs (default: 60s)'));
   addStoreOptions(command);
+  addLogOptions(command);
   return command.action(async (flags: Flags) => {
+    applyLogOptions(flags);
     const logger = createLogger('scheduler');
     try {
       const config = parseSchedulerConfig({
