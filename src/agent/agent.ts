@@ -22,9 +22,9 @@ import { AGENT_VERSION } from './version.js';
 import { ShardRunner } from './runner.js';
 import { ChallengeResponder } from './challenge/responder.js';
 import type { ComputeChallenge } from '../gen/tessera/v1/ComputeChallenge.js';
-import type { RevealRows } from '../gen/tessera/v1/RevealRows.js';
+import type { RevealTiles } from '../gen/tessera/v1/RevealTiles.js';
 import type { ChallengeCommitWire } from '../gen/tessera/v1/ChallengeCommit.js';
-import type { ChallengeRowsWire } from '../gen/tessera/v1/ChallengeRows.js';
+import type { ChallengeTileWire } from '../gen/tessera/v1/ChallengeTile.js';
 import type { ShardUpdateWire } from '../gen/tessera/v1/ShardUpdate.js';
 import { join } from 'node:path';
 
@@ -88,7 +88,7 @@ export class Agent {
     this.metricsServer = await startMetricsServer(this.registry, this.config.metricsListen, this.logger);
     this.hardware ??= await discoverHardware({ nvidiaSmi: this.config.nvidiaSmi, logger: this.logger });
     this.metrics.gpus.set(this.hardware.gpus.length);
-    await this.responder.prepare(this.hardware.gpus.length > 0);
+    this.responder.prepare(this.hardware.gpus);
     this.logger.info(
       { gpus: this.hardware.gpus.map((g) => g.name), cpu: this.hardware.cpu.model, source: this.hardware.discoverySource, metricsUrl: this.metricsServer.url },
       'hardware discovered',
@@ -128,13 +128,13 @@ export class Agent {
     }
   }
 
-  /** answerChallenge computes and commits to a challenge's product (overridden by nothing in production). */
+  /** answerChallenge computes and commits to a challenge's product (the adversary suite overrides it). */
   protected answerChallenge(challenge: ComputeChallenge): Promise<ChallengeCommitWire> {
-    return this.responder.commit(challenge);
+    return this.responder.commit(challenge, this.hardware?.gpus ?? []);
   }
 
-  /** revealRows reveals the rows the scheduler picked. */
-  protected revealRows(request: RevealRows): Promise<ChallengeRowsWire> {
+  /** revealTiles reveals the tiles the scheduler picked, one message each. */
+  protected revealTiles(request: RevealTiles): AsyncIterable<ChallengeTileWire> {
     return this.responder.reveal(request);
   }
 
@@ -239,10 +239,22 @@ export class Agent {
           this.runner.cancel(message.cancelShard.shard, message.cancelShard.reason);
         } else if (message.msg === 'computeChallenge' && message.computeChallenge) {
           const challenge = message.computeChallenge;
-          this.logger.info({ challengeId: challenge.challengeId, n: challenge.n, gpuIndex: challenge.gpuIndex }, 'compute challenge received');
-          void this.answerChallenge(challenge).then((commit) => call.write({ challengeCommit: commit }), (err: unknown) => this.logger.error({ err }, 'challenge failed'));
-        } else if (message.msg === 'revealRows' && message.revealRows) {
-          void this.revealRows(message.revealRows).then((rows) => call.write({ challengeRows: rows }), (err: unknown) => this.logger.error({ err }, 'reveal failed'));
+          this.logger.info({ challengeId: challenge.challengeId, gpuIndex: challenge.gpuIndex, rows: challenge.rowTiles * challenge.tileRows, cols: challenge.colTiles * challenge.tileCols, inner: challenge.inner, deadlineMs: challenge.deadlineMs }, 'compute challenge received');
+          void this.answerChallenge(challenge).then(
+            (commit) => {
+              if (commit.error) this.logger.warn({ challengeId: challenge.challengeId, error: commit.error, kind: commit.errorKind }, 'compute challenge not answered');
+              call.write({ challengeCommit: commit });
+            },
+            (err: unknown) => this.logger.error({ err }, 'challenge failed'),
+          );
+        } else if (message.msg === 'revealTiles' && message.revealTiles) {
+          const request = message.revealTiles;
+          void (async () => {
+            for await (const tile of this.revealTiles(request)) call.write({ challengeTile: tile });
+          })().catch((err: unknown) => this.logger.error({ err }, 'reveal failed'));
+        } else if (message.msg === 'ping' && message.ping) {
+          // The scheduler times its own round trip: answer at once.
+          call.write({ pong: { nonce: message.ping.nonce } });
         } else if (message.msg === 'shardUpdateAck' && message.shardUpdateAck?.shard) {
           this.runner.acknowledge(message.shardUpdateAck.shard);
         } else if (message.msg === 'heartbeatAck' && message.heartbeatAck) {

@@ -55,5 +55,5 @@ export function hardwareText(hw: Hardware): string {
   if (hw.driverVersion) lines.push(`driver:   ${hw.driverVersion}${hw.cudaVersion ? ` (CUDA ${hw.cudaVersion})` : ''}`);
   if (hw.gpus.length === 0) lines.push('gpus:     none found');
   const rows = hw.gpus.map((g, i) => [String(i), g.name, `${g.memoryTotalMib} MiB`, g.uuid || '-', g.serial || '-', g.pciBusId || '-', g.virtualizationMode, g.computeCapability || '-', g.migMode]);
-  return lines.join('\n') + '\n' + (rows.length ? '\n' + table(['#', 'GPU', 'MEMORY', 'UUID', 'SERIAL', 'PCI', 'VIRT', 'CC', 'MIG'], rows) : '');
+  return lines.join('\n') + '\n' + (rows.length ? '\n' + table(['#', 'GPU', 'VRAM (CLAIMED)', 'UUID', 'SERIAL', 'PCI', 'VIRT', 'CC', 'MIG'], rows) : '');
 }

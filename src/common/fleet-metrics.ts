@@ -6,7 +6,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { TopologyView } from '../store/topology-view.js';
 import type { WorkerRecord } from './worker.js';
 import type { TrustView } from '../store/trust-view.js';
-import { trustStateOf } from './trust.js';
+import { provenGpuIndices, trustStateOf } from './trust.js';
 
 /** CPU_ONLY_MODEL labels workers without a GPU. */
 export const CPU_ONLY_MODEL = 'none';
@@ -38,13 +38,15 @@ export function fleetSupply(view: TopologyView, trust: TrustView): FleetSupply {
     const state = trustStateOf(trust.get(worker.id), worker.hardware);
     if (state === 'verified') workersVerified++;
     if (state === 'flagged') workersFlagged++;
-    for (const gpu of worker.hardware.gpus) {
+    // Each GPU counts as verified only when it passed its own challenge: one fast card cannot vouch for its neighbours.
+    const proven = provenGpuIndices(trust.get(worker.id), worker.hardware);
+    worker.hardware.gpus.forEach((gpu, index) => {
       const row = byModel.get(gpu.name) ?? { model: gpu.name, claimed: 0, verified: 0, flagged: 0 };
       row.claimed++;
-      if (state === 'verified') row.verified++;
+      if (proven.has(index)) row.verified++;
       if (state === 'flagged') row.flagged++;
       byModel.set(gpu.name, row);
-    }
+    });
   }
   return { gpus: [...byModel.values()].sort((a, b) => a.model.localeCompare(b.model)), workersOnline, workersVerified, workersFlagged };
 }

@@ -5,8 +5,12 @@
 import { createHash } from 'node:crypto';
 import type { Hardware } from './hardware.js';
 
-/** FLAG_REASONS is the table of reasons a worker is not trusted. */
-export const FLAG_REASONS = ['duplicate-gpu', 'virtualized', 'wrong-answer', 'too-slow', 'replayed-answer', 'memory-check-failed'] as const;
+/**
+ * FLAG_REASONS is the table of reasons a worker is not trusted. `dodged-challenge` names a failed
+ * challenge in the reputation log (a disconnect mid-challenge; not a flag); `memory-check-failed`
+ * is kept so records written before VRAM became "claimed, unproven" still read.
+ */
+export const FLAG_REASONS = ['duplicate-gpu', 'virtualized', 'wrong-answer', 'too-slow', 'replayed-answer', 'dodged-challenge', 'memory-check-failed'] as const;
 /** FlagReason is one named reason. */
 export type FlagReason = (typeof FLAG_REASONS)[number];
 
@@ -17,28 +21,42 @@ export interface TrustFlagRecord {
   atMs: number;
 }
 
-/** ChallengeRecord is what the last challenge showed. */
+/** ChallengeRecord is what one device's last challenge asked and proved. */
 export interface ChallengeRecord {
   atMs: number;
-  n: number;
-  precision: string;
+  /** The GPU (index in the hardware report), or -1 for the CPU. */
   gpuIndex: number;
-  device: string;
-  roundTripMs: number;
-  reportedComputeMs: number;
-  verifyMs: number;
-  limitMs: number;
+  gpuModel: string;
   passed: boolean;
   reason: string;
+  /** 2·M·N·K floating-point operations. */
+  workFlops: number;
+  limitMs: number;
+  roundTripMs: number;
+  /** The model's achievable rate on the challenge kernel (undefined for a CPU challenge). */
+  claimedTflops?: number;
+  /** work / limit: the least throughput a pass proves (undefined for a CPU challenge). */
+  provenTflops?: number;
+  device: string;
+  verifyMs: number;
 }
 
 /** TrustRecord is /tessera/v1/trust/<worker>. */
 export interface TrustRecord {
   workerId: string;
   flags: TrustFlagRecord[];
+  /** Set when every device of this hardware passed in one challenge round. */
   verifiedHardwareHash?: string;
   verifiedAtMs?: number;
-  lastChallenge?: ChallengeRecord;
+  /** GPUs (indices) that passed with the hardware of `provenHardwareHash`: what supply counts. */
+  provenGpus?: number[];
+  provenHardwareHash?: string;
+  /** Why the worker cannot be verified, when no flag says it (no runtime, unknown model). */
+  unverifiedReason?: string;
+  /** The last challenge of each device, by GPU index (-1: the CPU). */
+  challenges?: ChallengeRecord[];
+  /** A challenge round was in flight when the worker last disconnected: challenge it at once when it returns. */
+  pendingAtDisconnect?: boolean;
 }
 
 /** TrustState is what supply counts and placement filters read. */
@@ -51,6 +69,15 @@ export function hardwareHash(hardware: Hardware): string {
     cpu: [hardware.cpu.model, hardware.cpu.cores, hardware.cpu.memoryTotalMib, hardware.cpu.arch],
   };
   return createHash('sha256').update(JSON.stringify(claim)).digest('hex');
+}
+
+/** provenGpuIndices are the worker's GPUs that count as supply now: each passed its own challenge with this hardware, and no flag stands. */
+export function provenGpuIndices(record: TrustRecord | undefined, hardware: Hardware): Set<number> {
+  if (!record || record.flags.length > 0) return new Set();
+  const hash = hardwareHash(hardware);
+  if (record.verifiedHardwareHash === hash) return new Set(hardware.gpus.map((_, i) => i));
+  if (record.provenHardwareHash !== hash) return new Set();
+  return new Set((record.provenGpus ?? []).filter((i) => i >= 0 && i < hardware.gpus.length));
 }
 
 /** trustStateOf: flagged while any flag stands; verified only for the hardware that passed. */

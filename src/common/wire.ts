@@ -14,7 +14,8 @@ import type { Gpu, GpuVendor, Hardware, MigMode, VirtualizationMode } from './ha
 import type { WorkerView } from './worker.js';
 import type { TrustState as TrustStateOut } from '../gen/tessera/v1/TrustState.js';
 import type { ReputationWire } from '../gen/tessera/v1/Reputation.js';
-import { trustStateOf, type TrustRecord, type TrustState } from './trust.js';
+import { provenGpuIndices, trustStateOf, type ChallengeRecord, type TrustRecord, type TrustState } from './trust.js';
+import type { ChallengeSummaryWire } from '../gen/tessera/v1/ChallengeSummary.js';
 import type { ReputationScore } from './reputation.js';
 
 /** vendorFromWire maps a wire vendor; UNSPECIFIED or an unknown number is undefined (rejected by validation). */
@@ -174,17 +175,50 @@ export function reputationToWire(r: ReputationScore): ReputationWire {
   return { score: r.score, components: r.components, events: r.events, asOf: timestampToWire(r.asOfMs) };
 }
 
+/** challengeToWire converts one device's last challenge. */
+export function challengeToWire(c: ChallengeRecord): ChallengeSummaryWire {
+  return {
+    time: timestampToWire(c.atMs),
+    gpuIndex: c.gpuIndex,
+    gpuModel: c.gpuModel,
+    passed: c.passed,
+    reason: c.reason,
+    workFlops: c.workFlops,
+    limitMs: c.limitMs,
+    roundTripMs: c.roundTripMs,
+    claimedTflops: c.claimedTflops ?? 0,
+    provenTflops: c.provenTflops ?? 0,
+    device: c.device,
+    verifyMs: c.verifyMs,
+  };
+}
+
+/** REDACTED: what a caller without an API key sees in place of a GPU's UUID or serial. */
+export const REDACTED = 'redacted';
+
+/**
+ * redactDeviceIds hides GPU UUIDs and serials: published, they would let anyone claim an honest
+ * worker's GPU (the first holder keeps it, but the copy costs the honest owner a look).
+ */
+export function redactDeviceIds(hardware: HardwareWire): HardwareWire {
+  return { ...hardware, gpus: (hardware.gpus ?? []).map((g) => ({ ...g, uuid: g.uuid ? REDACTED : '', serial: g.serial ? REDACTED : '' })) };
+}
+
 /** workerToWire converts a worker view for clients, with its trust standing and, when computed, its reputation. */
-export function workerToWire(worker: WorkerView, trust?: TrustRecord, reputation?: ReputationScore): WorkerWire {
+export function workerToWire(worker: WorkerView, trust?: TrustRecord, reputation?: ReputationScore, options: { deviceIds?: boolean } = {}): WorkerWire {
+  const hardware = hardwareToWire(worker.hardware);
   return {
     trust: trustStateToWire(trustStateOf(trust, worker.hardware)),
     flags: (trust?.flags ?? []).map((f) => ({ reason: f.reason, detail: f.detail, time: timestampToWire(f.atMs) })),
     reputation: reputation ? reputationToWire(reputation) : null,
+    challenges: (trust?.challenges ?? []).map(challengeToWire),
+    unverifiedReason: trust?.unverifiedReason ?? '',
+    provenGpus: provenGpuIndices(trust, worker.hardware).size,
     id: worker.id,
     name: worker.name,
     region: worker.region,
     labels: worker.labels,
-    hardware: hardwareToWire(worker.hardware),
+    hardware: options.deviceIds === false ? redactDeviceIds(hardware) : hardware,
     online: worker.online,
     lastHeartbeatTime: worker.online ? timestampToWire(worker.lastHeartbeatAtMs) : null,
     joinedTime: timestampToWire(worker.joinedAtMs),

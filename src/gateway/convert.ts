@@ -50,7 +50,7 @@ function eventTypeToWire(change: WorkerChange | 'existing'): WorkerEventTypeOut 
 }
 
 /** watchEventToWire builds one WatchWorkers message from a view record. */
-export function watchEventToWire(change: WorkerChange | 'existing', worker: WorkerRecord, live: LiveRecord | undefined): WatchWorkersResponseWire {
+export function watchEventToWire(change: WorkerChange | 'existing', worker: WorkerRecord, live: LiveRecord | undefined, deviceIds: boolean): WatchWorkersResponseWire {
   const view: WorkerView = { ...worker, online: live !== undefined, ...(live && { connectedAtMs: live.connectedAtMs }) };
-  return { type: eventTypeToWire(change), worker: workerToWire(view) };
+  return { type: eventTypeToWire(change), worker: workerToWire(view, undefined, undefined, { deviceIds }) };
 }

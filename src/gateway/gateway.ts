@@ -73,20 +73,26 @@ export async function startGateway(config: GatewayConfig, store: TopologyStore, 
   const trustStore = new TrustStore(kv, config.etcdPrefix);
   const trustView = await TrustView.start(trustStore);
   registerSupplyMetrics(registry, () => view, () => trustView);
+  const auth = new TenantAuth(jobStore);
+  // GPU UUIDs and serials go only to callers with a valid API key (tenants, operators' tools).
+  const seesDeviceIds = (metadata: grpc.Metadata): Promise<boolean> => (metadata.get('authorization').length === 0 ? Promise.resolve(false) : auth.tenantOf(metadata).then(() => true, () => false));
   const handlers: GatewayServiceHandlers = {
-    ...jobHandlers(jobStore, new TenantAuth(jobStore), counted, { retentionMs: config.jobRetentionMs, logger }, (delta) => (eventStreams += delta)),
-    ListWorkers: counted('ListWorkers', async (request) => {
+    ...jobHandlers(jobStore, auth, counted, { retentionMs: config.jobRetentionMs, logger }, (delta) => (eventStreams += delta)),
+    ListWorkers: counted('ListWorkers', async (request, call) => {
       const filter = filterFromWire(request);
+      const deviceIds = await seesDeviceIds(call.metadata);
       const workers = (await store.listWorkers()).filter((w) => matchesFilter(w, filter));
-      return { workers: workers.map((w) => workerToWire(w, trustView.get(w.id))) };
+      return { workers: workers.map((w) => workerToWire(w, trustView.get(w.id), undefined, { deviceIds })) };
     }),
-    GetWorker: counted('GetWorker', async (request) => {
+    GetWorker: counted('GetWorker', async (request, call) => {
       const id = workerIdFromWire(request.workerId);
       const worker = await store.getWorker(id);
       if (!worker) throw new NotFound(`worker ${id} not found`);
       // The score is recomputed from the event log for this instant; `as_of` lets anyone repeat it.
-      const reputation = computeReputation(await trustStore.events(id), Date.now());
-      return { worker: workerToWire(worker, trustView.get(id), reputation) };
+      // As of a moment before the read: an event written meanwhile is stamped later, so the CLI recomputes exactly this.
+      const asOfMs = Date.now() - 1;
+      const reputation = computeReputation(await trustStore.events(id), asOfMs);
+      return { worker: workerToWire(worker, trustView.get(id), reputation, { deviceIds: await seesDeviceIds(call.metadata) }) };
     }),
     GetFleetSummary: counted('GetFleetSummary', () => Promise.resolve(fleetSupply(view, trustView))),
     WatchWorkers: (call) => {
@@ -100,11 +106,16 @@ export async function startGateway(config: GatewayConfig, store: TopologyStore, 
       }
       requests.inc({ method: 'WatchWorkers', code: 'OK' });
       watchers.add(call);
-      for (const worker of view.workers.values()) call.write(watchEventToWire('existing', worker, view.live.get(worker.id)));
+      let deviceIds = false;
       const onChange = (change: WorkerChange, worker: WorkerRecord): void => {
-        call.write(watchEventToWire(change, worker, view.live.get(worker.id)));
+        call.write(watchEventToWire(change, worker, view.live.get(worker.id), deviceIds));
       };
-      view.on('change', onChange);
+      void seesDeviceIds(call.metadata).then((sees) => {
+        if (!watchers.has(call)) return;
+        deviceIds = sees;
+        for (const worker of view.workers.values()) call.write(watchEventToWire('existing', worker, view.live.get(worker.id), deviceIds));
+        view.on('change', onChange);
+      });
       const stop = (): void => {
         view.off('change', onChange);
         watchers.delete(call);

@@ -7,8 +7,8 @@ import type { AssignShardWire as _tessera_v1_AssignShardWire, AssignShard as _te
 import type { CancelShardWire as _tessera_v1_CancelShardWire, CancelShard as _tessera_v1_CancelShard } from './tessera/v1/CancelShard.js';
 import type { CandidateScoreWire as _tessera_v1_CandidateScoreWire, CandidateScore as _tessera_v1_CandidateScore } from './tessera/v1/CandidateScore.js';
 import type { ChallengeCommitWire as _tessera_v1_ChallengeCommitWire, ChallengeCommit as _tessera_v1_ChallengeCommit } from './tessera/v1/ChallengeCommit.js';
-import type { ChallengeRowWire as _tessera_v1_ChallengeRowWire, ChallengeRow as _tessera_v1_ChallengeRow } from './tessera/v1/ChallengeRow.js';
-import type { ChallengeRowsWire as _tessera_v1_ChallengeRowsWire, ChallengeRows as _tessera_v1_ChallengeRows } from './tessera/v1/ChallengeRows.js';
+import type { ChallengeSummaryWire as _tessera_v1_ChallengeSummaryWire, ChallengeSummary as _tessera_v1_ChallengeSummary } from './tessera/v1/ChallengeSummary.js';
+import type { ChallengeTileWire as _tessera_v1_ChallengeTileWire, ChallengeTile as _tessera_v1_ChallengeTile } from './tessera/v1/ChallengeTile.js';
 import type { ComputeChallengeWire as _tessera_v1_ComputeChallengeWire, ComputeChallenge as _tessera_v1_ComputeChallenge } from './tessera/v1/ComputeChallenge.js';
 import type { ConnectRequestWire as _tessera_v1_ConnectRequestWire, ConnectRequest as _tessera_v1_ConnectRequest } from './tessera/v1/ConnectRequest.js';
 import type { ConnectResponseWire as _tessera_v1_ConnectResponseWire, ConnectResponse as _tessera_v1_ConnectResponse } from './tessera/v1/ConnectResponse.js';
@@ -32,12 +32,14 @@ import type { JoinRequestWire as _tessera_v1_JoinRequestWire, JoinRequest as _te
 import type { JoinResponseWire as _tessera_v1_JoinResponseWire, JoinResponse as _tessera_v1_JoinResponse } from './tessera/v1/JoinResponse.js';
 import type { LogChunkWire as _tessera_v1_LogChunkWire, LogChunk as _tessera_v1_LogChunk } from './tessera/v1/LogChunk.js';
 import type { MigDeviceWire as _tessera_v1_MigDeviceWire, MigDevice as _tessera_v1_MigDevice } from './tessera/v1/MigDevice.js';
+import type { PingWire as _tessera_v1_PingWire, Ping as _tessera_v1_Ping } from './tessera/v1/Ping.js';
 import type { PlacementCandidateWire as _tessera_v1_PlacementCandidateWire, PlacementCandidate as _tessera_v1_PlacementCandidate } from './tessera/v1/PlacementCandidate.js';
 import type { PlacementExplanationWire as _tessera_v1_PlacementExplanationWire, PlacementExplanation as _tessera_v1_PlacementExplanation } from './tessera/v1/PlacementExplanation.js';
+import type { PongWire as _tessera_v1_PongWire, Pong as _tessera_v1_Pong } from './tessera/v1/Pong.js';
 import type { ReputationWire as _tessera_v1_ReputationWire, Reputation as _tessera_v1_Reputation } from './tessera/v1/Reputation.js';
 import type { ReputationComponentWire as _tessera_v1_ReputationComponentWire, ReputationComponent as _tessera_v1_ReputationComponent } from './tessera/v1/ReputationComponent.js';
 import type { ResourcesWire as _tessera_v1_ResourcesWire, Resources as _tessera_v1_Resources } from './tessera/v1/Resources.js';
-import type { RevealRowsWire as _tessera_v1_RevealRowsWire, RevealRows as _tessera_v1_RevealRows } from './tessera/v1/RevealRows.js';
+import type { RevealTilesWire as _tessera_v1_RevealTilesWire, RevealTiles as _tessera_v1_RevealTiles } from './tessera/v1/RevealTiles.js';
 import type { ShardWire as _tessera_v1_ShardWire, Shard as _tessera_v1_Shard } from './tessera/v1/Shard.js';
 import type { ShardCountsWire as _tessera_v1_ShardCountsWire, ShardCounts as _tessera_v1_ShardCounts } from './tessera/v1/ShardCounts.js';
 import type { ShardFinishedWire as _tessera_v1_ShardFinishedWire, ShardFinished as _tessera_v1_ShardFinished } from './tessera/v1/ShardFinished.js';
@@ -48,6 +50,7 @@ import type { ShardStartedWire as _tessera_v1_ShardStartedWire, ShardStarted as 
 import type { ShardStateChangedWire as _tessera_v1_ShardStateChangedWire, ShardStateChanged as _tessera_v1_ShardStateChanged } from './tessera/v1/ShardStateChanged.js';
 import type { ShardUpdateWire as _tessera_v1_ShardUpdateWire, ShardUpdate as _tessera_v1_ShardUpdate } from './tessera/v1/ShardUpdate.js';
 import type { ShardUpdateAckWire as _tessera_v1_ShardUpdateAckWire, ShardUpdateAck as _tessera_v1_ShardUpdateAck } from './tessera/v1/ShardUpdateAck.js';
+import type { TileRefWire as _tessera_v1_TileRefWire, TileRef as _tessera_v1_TileRef } from './tessera/v1/TileRef.js';
 import type { TrustFlagWire as _tessera_v1_TrustFlagWire, TrustFlag as _tessera_v1_TrustFlag } from './tessera/v1/TrustFlag.js';
 import type { WelcomeWire as _tessera_v1_WelcomeWire, Welcome as _tessera_v1_Welcome } from './tessera/v1/Welcome.js';
 import type { WorkerWire as _tessera_v1_WorkerWire, Worker as _tessera_v1_Worker } from './tessera/v1/Worker.js';
@@ -69,8 +72,8 @@ export interface ProtoGrpcType {
       CancelShard: MessageTypeDefinition<_tessera_v1_CancelShardWire, _tessera_v1_CancelShard>
       CandidateScore: MessageTypeDefinition<_tessera_v1_CandidateScoreWire, _tessera_v1_CandidateScore>
       ChallengeCommit: MessageTypeDefinition<_tessera_v1_ChallengeCommitWire, _tessera_v1_ChallengeCommit>
-      ChallengeRow: MessageTypeDefinition<_tessera_v1_ChallengeRowWire, _tessera_v1_ChallengeRow>
-      ChallengeRows: MessageTypeDefinition<_tessera_v1_ChallengeRowsWire, _tessera_v1_ChallengeRows>
+      ChallengeSummary: MessageTypeDefinition<_tessera_v1_ChallengeSummaryWire, _tessera_v1_ChallengeSummary>
+      ChallengeTile: MessageTypeDefinition<_tessera_v1_ChallengeTileWire, _tessera_v1_ChallengeTile>
       ComputeChallenge: MessageTypeDefinition<_tessera_v1_ComputeChallengeWire, _tessera_v1_ComputeChallenge>
       ConnectRequest: MessageTypeDefinition<_tessera_v1_ConnectRequestWire, _tessera_v1_ConnectRequest>
       ConnectResponse: MessageTypeDefinition<_tessera_v1_ConnectResponseWire, _tessera_v1_ConnectResponse>
@@ -97,12 +100,14 @@ export interface ProtoGrpcType {
       LogChunk: MessageTypeDefinition<_tessera_v1_LogChunkWire, _tessera_v1_LogChunk>
       MigDevice: MessageTypeDefinition<_tessera_v1_MigDeviceWire, _tessera_v1_MigDevice>
       MigMode: EnumTypeDefinition
+      Ping: MessageTypeDefinition<_tessera_v1_PingWire, _tessera_v1_Ping>
       PlacementCandidate: MessageTypeDefinition<_tessera_v1_PlacementCandidateWire, _tessera_v1_PlacementCandidate>
       PlacementExplanation: MessageTypeDefinition<_tessera_v1_PlacementExplanationWire, _tessera_v1_PlacementExplanation>
+      Pong: MessageTypeDefinition<_tessera_v1_PongWire, _tessera_v1_Pong>
       Reputation: MessageTypeDefinition<_tessera_v1_ReputationWire, _tessera_v1_Reputation>
       ReputationComponent: MessageTypeDefinition<_tessera_v1_ReputationComponentWire, _tessera_v1_ReputationComponent>
       Resources: MessageTypeDefinition<_tessera_v1_ResourcesWire, _tessera_v1_Resources>
-      RevealRows: MessageTypeDefinition<_tessera_v1_RevealRowsWire, _tessera_v1_RevealRows>
+      RevealTiles: MessageTypeDefinition<_tessera_v1_RevealTilesWire, _tessera_v1_RevealTiles>
       Shard: MessageTypeDefinition<_tessera_v1_ShardWire, _tessera_v1_Shard>
       ShardCounts: MessageTypeDefinition<_tessera_v1_ShardCountsWire, _tessera_v1_ShardCounts>
       ShardFinished: MessageTypeDefinition<_tessera_v1_ShardFinishedWire, _tessera_v1_ShardFinished>
@@ -114,6 +119,7 @@ export interface ProtoGrpcType {
       ShardStateChanged: MessageTypeDefinition<_tessera_v1_ShardStateChangedWire, _tessera_v1_ShardStateChanged>
       ShardUpdate: MessageTypeDefinition<_tessera_v1_ShardUpdateWire, _tessera_v1_ShardUpdate>
       ShardUpdateAck: MessageTypeDefinition<_tessera_v1_ShardUpdateAckWire, _tessera_v1_ShardUpdateAck>
+      TileRef: MessageTypeDefinition<_tessera_v1_TileRefWire, _tessera_v1_TileRef>
       TrustFlag: MessageTypeDefinition<_tessera_v1_TrustFlagWire, _tessera_v1_TrustFlag>
       TrustState: EnumTypeDefinition
       VirtualizationMode: EnumTypeDefinition

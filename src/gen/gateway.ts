@@ -5,6 +5,7 @@ import type { TimestampWire as _google_protobuf_TimestampWire, Timestamp as _goo
 import type { CancelJobRequestWire as _tessera_v1_CancelJobRequestWire, CancelJobRequest as _tessera_v1_CancelJobRequest } from './tessera/v1/CancelJobRequest.js';
 import type { CancelJobResponseWire as _tessera_v1_CancelJobResponseWire, CancelJobResponse as _tessera_v1_CancelJobResponse } from './tessera/v1/CancelJobResponse.js';
 import type { CandidateScoreWire as _tessera_v1_CandidateScoreWire, CandidateScore as _tessera_v1_CandidateScore } from './tessera/v1/CandidateScore.js';
+import type { ChallengeSummaryWire as _tessera_v1_ChallengeSummaryWire, ChallengeSummary as _tessera_v1_ChallengeSummary } from './tessera/v1/ChallengeSummary.js';
 import type { CpuWire as _tessera_v1_CpuWire, Cpu as _tessera_v1_Cpu } from './tessera/v1/Cpu.js';
 import type { EntrypointWire as _tessera_v1_EntrypointWire, Entrypoint as _tessera_v1_Entrypoint } from './tessera/v1/Entrypoint.js';
 import type { ExplainPlacementRequestWire as _tessera_v1_ExplainPlacementRequestWire, ExplainPlacementRequest as _tessera_v1_ExplainPlacementRequest } from './tessera/v1/ExplainPlacementRequest.js';
@@ -66,6 +67,7 @@ export interface ProtoGrpcType {
       CancelJobRequest: MessageTypeDefinition<_tessera_v1_CancelJobRequestWire, _tessera_v1_CancelJobRequest>
       CancelJobResponse: MessageTypeDefinition<_tessera_v1_CancelJobResponseWire, _tessera_v1_CancelJobResponse>
       CandidateScore: MessageTypeDefinition<_tessera_v1_CandidateScoreWire, _tessera_v1_CandidateScore>
+      ChallengeSummary: MessageTypeDefinition<_tessera_v1_ChallengeSummaryWire, _tessera_v1_ChallengeSummary>
       Cpu: MessageTypeDefinition<_tessera_v1_CpuWire, _tessera_v1_Cpu>
       Entrypoint: MessageTypeDefinition<_tessera_v1_EntrypointWire, _tessera_v1_Entrypoint>
       ExplainPlacementRequest: MessageTypeDefinition<_tessera_v1_ExplainPlacementRequestWire, _tessera_v1_ExplainPlacementRequest>

@@ -25,7 +25,7 @@ import { assignToWire } from '../common/job-wire.js';
 import type { JobRecord, ShardRecord } from '../common/job.js';
 import type { TrustLink, TrustManager } from './trust/manager.js';
 import type { ComputeChallengeWire } from '../gen/tessera/v1/ComputeChallenge.js';
-import type { RevealRowsWire } from '../gen/tessera/v1/RevealRows.js';
+import type { RevealTilesWire } from '../gen/tessera/v1/RevealTiles.js';
 
 
 type ConnectCall = grpc.ServerDuplexStream<ConnectRequest, ConnectResponseWire>;
@@ -79,8 +79,8 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
     return this.sendTo(workerId, { computeChallenge: message });
   }
 
-  sendReveal(workerId: string, message: RevealRowsWire): boolean {
-    return this.sendTo(workerId, { revealRows: message });
+  sendReveal(workerId: string, message: RevealTilesWire): boolean {
+    return this.sendTo(workerId, { revealTiles: message });
   }
 
   /** sendTo writes to a worker's stream on this replica; false when it is not connected here. */
@@ -93,6 +93,11 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
 
   busy(workerId: string): boolean {
     return this.controller?.busy(workerId) ?? false;
+  }
+
+  /** rttP99Ms is the worker's round-trip p99 as this replica measured it (undefined: not connected here, or not measured yet). */
+  rttP99Ms(workerId: string): number | undefined {
+    return this.sessions.get(workerId)?.rttP99Ms();
   }
 
   advertiseAddress(workerId: string): string | undefined {
@@ -198,7 +203,8 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
     // grpc-js ends the readable side both on a half-close and on a dropped connection, so an
     // end alone is not a goodbye: the lease keeps the worker online until TTL.
     const lost = (reason: string): void => {
-      if (!session.isClosed) {
+      // Only the worker's current session speaks for it: a replaced one ending late must not cut the new one's challenge.
+      if (!session.isClosed && this.sessions.get(session.workerId) === session) {
         this.dropped.set(session.workerId, Date.now());
         this.trust?.onDisconnected(session.workerId, reason);
       }
@@ -240,8 +246,11 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
       case 'challengeCommit':
         this.trust?.onCommit(session.workerId, message.challengeCommit!);
         return;
-      case 'challengeRows':
-        this.trust?.onRows(session.workerId, message.challengeRows!);
+      case 'challengeTile':
+        this.trust?.onTile(session.workerId, message.challengeTile!);
+        return;
+      case 'pong':
+        session.onPong(Number(message.pong!.nonce));
         return;
       case 'goodbye':
         this.trust?.onDisconnected(session.workerId, 'goodbye');
@@ -259,7 +268,7 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
         return;
       }
       case undefined:
-        throw new InvalidArgument('msg', 'expected hello, heartbeat, shard_update, challenge_commit, challenge_rows or goodbye');
+        throw new InvalidArgument('msg', 'expected hello, heartbeat, shard_update, challenge_commit, challenge_tile, pong or goodbye');
     }
   }
 

@@ -11,6 +11,9 @@ import type { LiveRecord } from '../common/worker.js';
 import type { LeaseHandle, TopologyStore } from '../store/topology-store.js';
 import type { SchedulerMetrics } from './metrics.js';
 
+/** RTT_WINDOW: round trips kept per session for the p99 (about three minutes of 2 s beats). */
+const RTT_WINDOW = 100;
+
 /** SessionTimings are the compiled liveness settings a session needs. */
 export interface SessionTimings {
   leaseTtlMs: number;
@@ -22,8 +25,12 @@ export interface SessionTimings {
 export class AgentSession {
   lastBeatAtMs: number;
   lastRttUs = 0;
-  /** RTT samples since the last report to the reputation log (kept in memory: no write per beat). */
+  /** RTT samples (ms, measured by this scheduler with Ping/Pong) since the last report to the reputation log. */
   private rtts: number[] = [];
+  /** The last RTT_WINDOW samples, for the p99 a challenge's limit allows for. */
+  private readonly recentRtts: number[] = [];
+  private pingNonce = 0;
+  private pingSentAt = new Map<number, number>();
   private rttReportedAt = Date.now();
   /** onRttReport receives each window's mean and jitter (standard deviation), in ms. */
   onRttReport: ((meanMs: number, jitterMs: number, samples: number) => void) | undefined;
@@ -52,8 +59,8 @@ export class AgentSession {
     const now = Date.now();
     this.metrics.heartbeatLag.observe((now - this.lastBeatAtMs) / 1000);
     this.lastBeatAtMs = now;
+    // The agent's own RTT figure is a claim: kept for display, never used for trust or limits.
     this.lastRttUs = beat.lastRttUs;
-    if (beat.lastRttUs > 0) this.rtts.push(beat.lastRttUs / 1000);
     if (now - this.rttReportedAt >= this.timings.rttReportIntervalMs && this.rtts.length > 0) {
       const mean = this.rtts.reduce((a, b) => a + b, 0) / this.rtts.length;
       const jitter = Math.sqrt(this.rtts.reduce((a, b) => a + (b - mean) ** 2, 0) / this.rtts.length);
@@ -66,6 +73,34 @@ export class AgentSession {
     // Renewing at most every TTL/5 keeps expiry within TTL of the last beat at a fifth of the cost.
     if (now - this.lastRenewAtMs >= this.timings.leaseTtlMs / 5) void this.renew(now);
     this.send({ heartbeatAck: { sequence: beat.sequence, echoSentUnixMs: beat.sentUnixMs } });
+    this.ping(now);
+  }
+
+  /** ping asks the agent for an immediate Pong, timed on this scheduler's clock. */
+  private ping(now: number): void {
+    const nonce = ++this.pingNonce;
+    this.pingSentAt.set(nonce, now);
+    // Unanswered pings are forgotten after a few beats; an agent that never answers has no RTT, so it cannot be challenged on time.
+    if (this.pingSentAt.size > 8) this.pingSentAt.delete(this.pingSentAt.keys().next().value!);
+    this.send({ ping: { nonce } });
+  }
+
+  /** onPong records a round trip measured by this scheduler. */
+  onPong(nonce: number): void {
+    const sentAt = this.pingSentAt.get(nonce);
+    if (sentAt === undefined) return;
+    this.pingSentAt.delete(nonce);
+    const rtt = Date.now() - sentAt;
+    this.rtts.push(rtt);
+    this.recentRtts.push(rtt);
+    if (this.recentRtts.length > RTT_WINDOW) this.recentRtts.shift();
+  }
+
+  /** rttP99Ms is the 99th percentile of the last RTT_WINDOW measured round trips, or undefined before the first. */
+  rttP99Ms(): number | undefined {
+    if (this.recentRtts.length === 0) return undefined;
+    const sorted = [...this.recentRtts].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
   }
 
   send(message: ConnectResponseWire): void {

@@ -29,16 +29,20 @@ export const schedulerConfigSchema = z
     challengeIntervalMs: durationMs.default('6h'),
     /** Wait after a connect or a hardware change before challenging an unverified worker. */
     challengeDelayMs: durationMs.default('1s'),
-    /** Freivalds rounds per check: a wrong row passes each with probability ≤ 2^-20, so 2 rounds bound it by 2^-40. */
+    /** Freivalds rounds per tile: a wrong tile row passes each with probability ≤ 2^-20, so 2 rounds bound it by 2^-40. */
     freivaldsRounds: z.number().int().min(1).max(16).default(2),
-    /** Rows the agent must reveal: a product with a fraction f of right rows passes with probability ≤ f^rows. */
-    revealRows: z.number().int().min(1).max(64).default(8),
-    /** Largest challenge matrix side: bounds agent compute, memory and the row-hash list (n × 32 bytes). */
-    maxChallengeN: z.number().int().min(64).max(8192).default(4096),
-    /** How long a CPU-only worker may take for its 256×256 challenge. */
+    /** Tiles the agent must reveal per device: an answer with a fraction f of honest tiles passes with probability ≤ f^tiles. */
+    revealTiles: z.number().int().min(1).max(64).default(8),
+    /** How long a CPU-only worker may take for its small challenge (it proves the answer, not the speed). */
     cpuChallengeDeadlineMs: durationMs.default('10s'),
-    /** Time on top of the compute a GPU challenge may take: network, deriving matrices, hashing. */
-    challengeAllowanceMs: durationMs.default('1500ms'),
+    /** Host time an honest agent needs besides the kernel (helper request, deriving B, copying fingerprints, hashing); the worker's measured RTT p99 is added. */
+    challengeHostAllowanceMs: durationMs.default('200ms'),
+    /** RTT assumed for a worker before the scheduler has measured one. */
+    challengeDefaultRttMs: durationMs.default('100ms'),
+    /** A JSON file of the same shape as src/scheduler/trust/gpu-throughput.json, replacing the built-in table. */
+    gpuThroughputFile: z.string().min(1).optional(),
+    /** Worker threads that verify revealed tiles (default: cores − 1, at most 4). */
+    verifyThreads: z.number().int().min(1).max(64).optional(),
     /** How often each worker's heartbeat RTT mean and jitter go into its reputation log. */
     rttReportIntervalMs: durationMs.default('60s'),
     /** Identifies this replica in live records and logs. */
@@ -65,10 +69,12 @@ export const SCHEDULER_SETTING_NAMES = {
   challengeIntervalMs: '--challenge-interval',
   challengeDelayMs: '--challenge-delay',
   freivaldsRounds: '--freivalds-rounds',
-  revealRows: '--reveal-rows',
-  maxChallengeN: '--max-challenge-n',
+  revealTiles: '--reveal-tiles',
   cpuChallengeDeadlineMs: '--cpu-challenge-deadline',
-  challengeAllowanceMs: '--challenge-allowance',
+  challengeHostAllowanceMs: '--challenge-host-allowance',
+  challengeDefaultRttMs: '--challenge-default-rtt',
+  gpuThroughputFile: '--gpu-throughput-file / TESSERA_GPU_THROUGHPUT_FILE',
+  verifyThreads: '--verify-threads',
   rttReportIntervalMs: '--rtt-report-interval',
 };
 

@@ -22,8 +22,8 @@ import {
 } from './topology-store.js';
 import { z } from 'zod';
 
-/** JOIN_RETRIES bounds optimistic-concurrency retries when two agents spend one token at once. */
-const JOIN_RETRIES = 8;
+/** JOIN_RETRIES bounds optimistic-concurrency retries when agents spend one token at once (a fleet booting together: tens). */
+const JOIN_RETRIES = 32;
 
 const joinTokenRecordSchema: z.ZodType<JoinTokenRecord> = z.object({
   usesLeft: z.number().int(),
@@ -89,6 +89,8 @@ export class EtcdTopologyStore implements TopologyStore {
         )
         .commit();
       if (result.succeeded) return 'joined';
+      // Lost the race for the token: back off a random few milliseconds (growing) so racers spread out.
+      await new Promise((r) => setTimeout(r, Math.random() * 2 ** Math.min(attempt, 6)));
     }
     return 'invalid-token';
   }

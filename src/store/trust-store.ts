@@ -4,8 +4,10 @@
  *   trust/<worker>                   TrustRecord (written only when it changes)
  *   reputation/<worker>/<ms>-<rand>  ReputationEvent, on a retention lease (8 days: the 7-day
  *                                    window plus a day), so the log is bounded in time
+ *   device-ids/<kind>/<sha256(id)>   DeviceIdHolder: the first worker that reported a GPU UUID or
+ *                                    serial, kept for good (one key per physical id)
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ReputationEvent } from '../common/reputation.js';
 import type { TrustRecord } from '../common/trust.js';
 import { parseJson, type Kv } from './kv.js';
@@ -15,6 +17,14 @@ import { DEFAULT_ROOT } from './keys.js';
 export const EVENT_RETENTION_MS = 8 * 86_400_000;
 /** LEASE_ROTATION_MS: a new retention lease each day, so no event outlives the window by more than a day. */
 const LEASE_ROTATION_MS = 86_400_000;
+
+/** DeviceIdHolder records who first reported a device id, and when. */
+export interface DeviceIdHolder {
+  kind: 'uuid' | 'serial';
+  id: string;
+  workerId: string;
+  firstSeenAtMs: number;
+}
 
 export class TrustStore {
   private lease: { id: string; at: number } | undefined;
@@ -55,6 +65,23 @@ export class TrustStore {
     const lease = await this.retentionLease();
     const key = `${this.eventsPrefix(workerId)}${String(event.atMs).padStart(15, '0')}-${randomBytes(3).toString('hex')}`;
     await this.kv.txn({ puts: [{ key, value: JSON.stringify(event), lease }] });
+  }
+
+  /**
+   * claimDeviceId records `workerId` as the holder of a device id unless someone holds it already
+   * (one create-if-absent transaction); returns the holder, first or earlier.
+   */
+  async claimDeviceId(kind: 'uuid' | 'serial', id: string, workerId: string, atMs: number): Promise<DeviceIdHolder> {
+    const key = `${this.root}device-ids/${kind}/${createHash('sha256').update(id).digest('hex')}`;
+    const mine: DeviceIdHolder = { kind, id, workerId, firstSeenAtMs: atMs };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = await this.kv.txn({ compares: [{ key, modRevision: 0 }], puts: [{ key, value: JSON.stringify(mine) }] });
+      if (result.succeeded) return mine;
+      const existing = await this.kv.get(key);
+      const holder = existing && parseJson<DeviceIdHolder>(existing.value);
+      if (holder) return holder;
+    }
+    throw new Error(`device id ${kind} ${id}: could not read or record its holder`);
   }
 
   async events(workerId: string): Promise<ReputationEvent[]> {

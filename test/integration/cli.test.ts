@@ -3,7 +3,7 @@
  * and setting errors that name the setting.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeNvidiaSmi } from '../support/fake-nvidia-smi.js';
@@ -50,6 +50,7 @@ describe('tessera dev on a terminal', () => {
     const logFile = /logs go to (\S+\.log)/.exec(screen)?.[1];
     expect(logFile).toBeDefined();
     const entries = readFileSync(logFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { component: string; msg: string });
+    rmSync(logFile!);
     const components = new Set(entries.map((e) => e.component));
     for (const c of ['dev', 'scheduler', 'gateway', 'agent']) expect(components).toContain(c);
   });

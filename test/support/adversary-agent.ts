@@ -1,20 +1,37 @@
 /**
- * adversary-agent: a Tessera agent that cheats on compute challenges, run as its own process by
- * the trust suite: `node --import tsx test/support/adversary-agent.ts <mode> <agent flags…>`.
+ * adversary-agent: Tessera agents that cheat on compute challenges, run as their own process by
+ * the trust suite: `node --import tsx test/support/adversary-agent.ts <mode> <flags…>`.
  *
- *   wrong-answer  commits to a product with one wrong entry per row (hashes consistent with it)
- *   replay        answers every challenge after the first with the first one's product
+ *   wrong-tile  computes honestly on the CPU, then reveals tiles with one entry changed
+ *   replay      answers every challenge after the first with the first one's commitment
+ *   cpu-torch   claims the GPU named by --claim (a made-up UUID) and answers with PyTorch on the
+ *               CPU, reporting "cuda:0" — the patched helper of a fraudster without the card
+ *   relay       runs --count workers in this one process, each claiming --claim with its own
+ *               made-up UUID, all answered by one solver, one challenge at a time
+ *   dodge       exits the moment a challenge arrives (the test starts it again)
  *
- * It is the real agent with two methods overridden — what a fraudster patching the agent does.
+ * --claim MODEL gives every agent of the process one made-up GPU of that model; --claims A,B,…
+ * runs one agent per model instead.
+ *
+ * Each is the real agent with its challenge methods overridden — what a fraudster patching the
+ * agent does.
  */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { Agent } from '../../src/agent/agent.js';
 import { parseAgentConfig } from '../../src/agent/config.js';
-import { multiplyOnCpu, rowHash, rowsRoot } from '../../src/common/challenge.js';
+import { discoverHardware } from '../../src/agent/discovery/index.js';
+import { shapeOf } from '../../src/agent/challenge/responder.js';
+import { answerOnCpu, type CpuAnswer } from '../../src/common/challenge.js';
+import type { Gpu, Hardware } from '../../src/common/hardware.js';
 import { createLogger } from '../../src/common/logger.js';
 import type { ChallengeCommitWire } from '../../src/gen/tessera/v1/ChallengeCommit.js';
-import type { ChallengeRowsWire } from '../../src/gen/tessera/v1/ChallengeRows.js';
+import type { ChallengeTileWire } from '../../src/gen/tessera/v1/ChallengeTile.js';
 import type { ComputeChallenge } from '../../src/gen/tessera/v1/ComputeChallenge.js';
-import type { RevealRows } from '../../src/gen/tessera/v1/RevealRows.js';
+import type { RevealTiles } from '../../src/gen/tessera/v1/RevealTiles.js';
+import { REPO_ROOT } from './fixtures.js';
 
 const [mode, ...args] = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -22,34 +39,108 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 
+/** claimedGpu is a made-up device of the named model, with a UUID no other worker has. */
+function claimedGpu(name: string): Gpu {
+  return { vendor: 'nvidia', uuid: `GPU-${randomUUID()}`, name, memoryTotalMib: 81_559, serial: '', pciBusId: '00000000:01:00.0', virtualizationMode: 'none', computeCapability: '9.0', migMode: 'disabled', migDevices: [], architecture: '', coreCount: 0 };
+}
+
+/** Solver: one CPU answering for every worker of this process, one challenge at a time. */
+let solverQueue: Promise<unknown> = Promise.resolve();
+function solve<T>(work: () => Promise<T>): Promise<T> {
+  const next = solverQueue.then(work);
+  solverQueue = next.catch(() => undefined);
+  return next;
+}
+
+/** TorchOnCpu is the real helper, started without CUDA and told to compute on the CPU; killed when it runs past the deadline. */
+class TorchOnCpu {
+  private readonly child = spawn('/usr/bin/python3', [join(REPO_ROOT, 'src/agent/challenge/torch_challenge.py')], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, CUDA_VISIBLE_DEVICES: '' } });
+  private readonly waiting: Array<(v: Record<string, unknown>) => void> = [];
+  dead = false;
+  constructor() {
+    createInterface({ input: this.child.stdout }).on('line', (l) => this.waiting.shift()?.(JSON.parse(l) as Record<string, unknown>));
+    this.child.stdin.on('error', () => undefined);
+  }
+  ask(request: object, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.dead = true;
+        this.child.kill('SIGKILL');
+        resolve({ error: `the CPU did not finish within ${timeoutMs} ms`, kind: 'deadline' });
+      }, timeoutMs);
+      this.waiting.push((v) => (clearTimeout(timer), resolve(v)));
+      this.child.stdin.write(JSON.stringify(request) + '\n');
+    });
+  }
+}
+
 class CheatingAgent extends Agent {
-  private product: Float64Array[] | undefined;
-  private first: { commit: ChallengeCommitWire; product: Float64Array[]; hashes: Buffer[] } | undefined;
+  private readonly answers = new Map<string, CpuAnswer>();
+  private first: ChallengeCommitWire | undefined;
+  private torch: TorchOnCpu | undefined;
 
   protected override async answerChallenge(challenge: ComputeChallenge): Promise<ChallengeCommitWire> {
-    if (mode === 'replay' && this.first) {
-      this.product = this.first.product;
-      return { ...this.first.commit, challengeId: challenge.challengeId };
+    const { challengeId } = challenge;
+    if (mode === 'dodge') process.exit(3);
+    if (mode === 'replay' && this.first) return { ...this.first, challengeId };
+    if (mode === 'cpu-torch') {
+      if (!this.torch || this.torch.dead) this.torch = new TorchOnCpu();
+      const s = shapeOf(challenge);
+      const answer = await this.torch.ask({ op: 'challenge', id: challengeId, seed: challenge.seed.toString('hex'), inner: s.inner, tile_rows: s.tileRows, tile_cols: s.tileCols, row_tiles: s.rowTiles, col_tiles: s.colTiles, leaf_bands: s.leafBands, deadline_ms: challenge.deadlineMs, device: 'cpu' }, challenge.deadlineMs);
+      if (typeof answer.error === 'string') return { challengeId, error: answer.error, errorKind: String(answer.kind), device: 'cuda:0' };
+      return { challengeId, root: Buffer.from(String(answer.root), 'hex'), computeMs: 1, device: 'cuda:0 NVIDIA (torch)' };
     }
-    const product = (await multiplyOnCpu(challenge.seed, challenge.n, Date.now() + challenge.deadlineMs))!;
-    if (mode === 'wrong-answer') product.forEach((row, i) => (row[i % challenge.n]! += 1));
-    const hashes = product.map((r) => rowHash(r, 'fp32'));
-    const commit = { challengeId: challenge.challengeId, rowsRoot: rowsRoot(hashes), computeMs: 1, device: 'cpu (tessera)' };
-    this.product = product;
-    this.first ??= { commit, product, hashes };
+    const answer = await solve(() => answerOnCpu(challenge.seed, shapeOf(challenge), Date.now() + challenge.deadlineMs + 60_000));
+    this.answers.set(challengeId, answer!);
+    const commit = { challengeId, root: answer!.root, computeMs: 1, device: 'cuda:0' };
+    this.first ??= commit;
     return commit;
   }
 
-  protected override revealRows(request: RevealRows): Promise<ChallengeRowsWire> {
-    const product = this.product!;
-    return Promise.resolve({ challengeId: request.challengeId, rows: request.rows.map((index) => ({ index, values: Array.from(product[index] ?? []) })), rowHashes: product.map((r) => rowHash(r, 'fp32')) });
+  protected override async *revealTiles(request: RevealTiles): AsyncIterable<ChallengeTileWire> {
+    const answer = this.answers.get(request.challengeId);
+    for (const t of request.tiles) {
+      if (mode === 'cpu-torch') {
+        const r = await this.torch!.ask({ op: 'tile', id: request.challengeId, row_tile: t.rowTile, col_tile: t.colTile });
+        yield { challengeId: request.challengeId, rowTile: t.rowTile, colTile: t.colTile, values: Buffer.from(String(r.values), 'base64'), leaf: Buffer.from(String(r.leaf), 'base64'), proof: (r.proof as string[]).map((p) => Buffer.from(p, 'base64')) };
+        continue;
+      }
+      if (!answer) {
+        yield { challengeId: request.challengeId, rowTile: t.rowTile, colTile: t.colTile, error: 'lost it' };
+        continue;
+      }
+      const tile = answer.reveal(t);
+      if (mode === 'wrong-tile') {
+        // One entry off by one, in the middle of the range, so the max/min fingerprint still matches.
+        const values = Buffer.from(tile.values);
+        for (let i = 0; i < values.length / 2; i++) {
+          const v = values.readInt16LE(i * 2);
+          if (Math.abs(v) <= 2) {
+            values.writeInt16LE(v + 1, i * 2);
+            break;
+          }
+        }
+        yield { challengeId: request.challengeId, ...tile, values };
+      } else {
+        yield { challengeId: request.challengeId, ...tile };
+      }
+    }
   }
 }
 
 const logger = createLogger('adversary');
-const agent = new CheatingAgent(
-  parseAgentConfig({ scheduler: flag('scheduler'), joinToken: flag('join-token'), stateDir: flag('state-dir'), name: flag('name'), metricsListen: '127.0.0.1:0', backoffInitialMs: '100ms', backoffMaxMs: '1s' }),
-  logger,
-);
-process.once('SIGTERM', () => void agent.stop());
-await agent.run();
+// --claims "A,B": one agent per claimed model in this process (named name-0, name-1, …).
+const claims = flag('claims')?.split(',');
+const claim = flag('claim');
+const count = claims?.length ?? Number(flag('count') ?? 1);
+const base = await discoverHardware({ nvidiaSmi: '/nonexistent/nvidia-smi' });
+const agents = Array.from({ length: count }, (_, i) => {
+  const model = claims?.[i] ?? claim;
+  const hardware: Hardware = model ? { ...base, gpus: [claimedGpu(model)] } : base;
+  const stateDir = count > 1 ? `${flag('state-dir')!}-${i}` : flag('state-dir');
+  const name = count > 1 ? `${flag('name')!}-${i}` : flag('name');
+  const config = parseAgentConfig({ scheduler: flag('scheduler'), joinToken: flag('join-token'), stateDir, name, metricsListen: '127.0.0.1:0', backoffInitialMs: '100ms', backoffMaxMs: '1s', python: '/nonexistent/python' });
+  return new CheatingAgent(config, logger.child({ agent: name }), hardware);
+});
+process.once('SIGTERM', () => void Promise.all(agents.map((a) => a.stop())));
+await Promise.all(agents.map((a) => a.run()));

@@ -17,6 +17,8 @@ import { EtcdKv } from '../../src/store/kv-etcd.js';
 import { JobStore } from '../../src/store/job-store.js';
 
 export const silentLogger = createLogger('test', { TESSERA_LOG_LEVEL: 'silent' });
+/** serverLogger: silent, unless TESSERA_TEST_SERVER_LOG names a file for the in-process servers' JSON logs (debugging a suite). */
+const serverLogger = process.env.TESSERA_TEST_SERVER_LOG ? createLogger('test-server', { TESSERA_LOG_LEVEL: 'debug', TESSERA_LOG_FILE: process.env.TESSERA_TEST_SERVER_LOG }) : silentLogger;
 
 /** Servers is one in-process scheduler + gateway sharing an etcd key root. */
 export interface Servers {
@@ -48,9 +50,9 @@ export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?:
     }),
     store,
     kv,
-    silentLogger,
+    serverLogger,
   );
-  const gateway = await startGateway(parseGatewayConfig({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', etcdEndpoints: [etcdEndpoint], etcdPrefix: root }), store, kv, silentLogger);
+  const gateway = await startGateway(parseGatewayConfig({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', etcdEndpoints: [etcdEndpoint], etcdPrefix: root }), store, kv, serverLogger);
   const { proto } = loadTesseraProto();
   const agentClient = new proto.AgentService(scheduler.address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
   const gatewayClient = new proto.GatewayService(gateway.address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);

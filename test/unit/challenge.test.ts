@@ -1,67 +1,120 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { deriveRows, matrixKey, multiplyOnCpu, newChallengeSeed, pickRows, rowHash, rowsRoot, verifyReveal } from '../../src/common/challenge.js';
+import {
+  answerOnCpu,
+  deriveBlock,
+  FINGERPRINT_BYTES,
+  matrixKey,
+  merkleLevels,
+  merkleProof,
+  merkleRootFrom,
+  newChallengeSeed,
+  pickTiles,
+  shapeFlops,
+  shapeProblem,
+  verifyTile,
+  type ChallengeShape,
+  type RevealedTile,
+} from '../../src/common/challenge.js';
 
-async function honest(n: number, precision: 'fp32' | 'fp64' = 'fp32') {
+const SHAPE: ChallengeShape = { inner: 128, tileRows: 8, tileCols: 64, rowTiles: 6, colTiles: 3, leafBands: 4 };
+
+async function honest(shape = SHAPE) {
   const seed = newChallengeSeed();
-  const product = (await multiplyOnCpu(seed, n, Date.now() + 60_000))!;
-  const hashes = product.map((r) => rowHash(r, precision));
-  return { seed, product, hashes, root: rowsRoot(hashes) };
+  const answer = (await answerOnCpu(seed, shape, Date.now() + 60_000))!;
+  return { seed, answer };
+}
+
+/** withValue returns a copy of a revealed tile with entry i changed to v. */
+function withValue(tile: RevealedTile, i: number, v: number): RevealedTile {
+  const values = Buffer.from(tile.values);
+  values.writeInt16LE(v, i * 2);
+  return { ...tile, values };
 }
 
 describe('the compute challenge', () => {
-  it('derives small-integer matrices deterministically from the seed', () => {
+  it('derives matrices of -1, 0 and 1 deterministically from the seed, so fp16 holds every partial sum exactly', () => {
     const seed = Buffer.alloc(32, 7);
-    const a = deriveRows(matrixKey(seed, 'A'), 8, 0, 8);
-    expect(deriveRows(matrixKey(seed, 'A'), 8, 0, 8)).toEqual(a);
-    expect(deriveRows(matrixKey(seed, 'B'), 8, 0, 8)).not.toEqual(a);
-    expect([...a].every((v) => Number.isInteger(v) && v >= -8 && v <= 8)).toBe(true);
-    expect(new Set(a).size).toBeGreaterThan(10);
+    const a = deriveBlock(matrixKey(seed, 'A'), 0, 16, 0, 16);
+    expect(deriveBlock(matrixKey(seed, 'A'), 0, 16, 0, 16)).toEqual(a);
+    expect(deriveBlock(matrixKey(seed, 'B'), 0, 16, 0, 16)).not.toEqual(a);
+    // A block is the same whether derived whole or from an offset: tiles can be derived alone.
+    expect(deriveBlock(matrixKey(seed, 'A'), 4, 2, 3, 5)[0]).toBe(a[4 * 16 + 3]);
+    expect(new Set(a)).toEqual(new Set([-1, 0, 1]));
+    expect(shapeProblem({ ...SHAPE, inner: 4096 })).toMatch(/exceeds 2048 \(fp16 exactness\)/);
+    expect(shapeProblem(SHAPE)).toBeUndefined();
+    expect(shapeFlops(SHAPE)).toBe(2 * 48 * 192 * 128);
   });
 
-  it('accepts an honest answer', async () => {
-    const { seed, product, hashes, root } = await honest(128);
-    const asked = pickRows(128, 8);
-    const rows = asked.map((index) => ({ index, values: Array.from(product[index]!) }));
-    expect(verifyReveal(seed, 128, 'fp32', root, asked, rows, hashes, 16)).toEqual({ ok: true });
+  it('accepts an honest answer for every tile', async () => {
+    const { seed, answer } = await honest();
+    for (let p = 0; p < SHAPE.rowTiles; p++) {
+      for (let q = 0; q < SHAPE.colTiles; q++) expect(verifyTile(seed, SHAPE, answer.root, answer.reveal({ rowTile: p, colTile: q }), 2)).toEqual({ ok: true });
+    }
   });
 
-  it("catches one wrong entry with Freivalds' check even when the hashes are consistent with it", async () => {
-    const { seed, product } = await honest(128);
-    product[5]![17]! += 1;
-    const hashes = product.map((r) => rowHash(r, 'fp32'));
-    const verdict = verifyReveal(seed, 128, 'fp32', rowsRoot(hashes), [5], [{ index: 5, values: Array.from(product[5]!) }], hashes, 32);
-    expect(verdict).toMatchObject({ ok: false, reason: expect.stringMatching(/^wrong answer: row 5 fails Freivalds' check/) });
+  it("catches one wrong entry with Freivalds' check when the fingerprint still matches", async () => {
+    const { seed, answer } = await honest();
+    const tile = answer.reveal({ rowTile: 2, colTile: 1 });
+    const values = new Int16Array(tile.values.buffer.slice(tile.values.byteOffset, tile.values.byteOffset + tile.values.length));
+    // Change an entry that is neither the max nor the min, by one: the fingerprint cannot see it.
+    const max = Math.max(...values);
+    const min = Math.min(...values);
+    const i = values.findIndex((v) => v > min + 1 && v < max - 1);
+    const verdict = verifyTile(seed, SHAPE, answer.root, withValue(tile, i, values[i]! + 1), 2);
+    expect(verdict).toMatchObject({ ok: false, reason: expect.stringMatching(/^wrong answer: tile \(2,1\) row \d+ fails Freivalds' check/) });
   });
 
-  it('catches a replayed answer: rows of another seed do not fit this one', async () => {
-    const old = await honest(64);
-    const fresh = newChallengeSeed();
-    const verdict = verifyReveal(fresh, 64, 'fp32', old.root, [3], [{ index: 3, values: Array.from(old.product[3]!) }], old.hashes, 16);
-    expect(verdict.ok).toBe(false);
+  it('catches a revealed tile that does not match its committed fingerprint, and out-of-range values', async () => {
+    const { seed, answer } = await honest();
+    const tile = answer.reveal({ rowTile: 0, colTile: 0 });
+    expect(verifyTile(seed, SHAPE, answer.root, withValue(tile, 5, 30_000), 2)).toMatchObject({ ok: false, reason: expect.stringMatching(/has max 30000 .* were committed/) });
+    expect(verifyTile(seed, SHAPE, answer.root, withValue(tile, 5, -30_000), 2)).toMatchObject({ ok: false, reason: expect.stringMatching(/min -30000/) });
   });
 
-  it('refuses revealed rows that differ from the commitment, NaN, and wrong sizes, saying which', async () => {
-    const { seed, product, hashes, root } = await honest(64);
-    const row = Array.from(product[2]!);
-    expect(verifyReveal(seed, 64, 'fp32', root, [2], [{ index: 2, values: row.map((v, i) => (i === 0 ? v + 1 : v)) }], hashes, 4)).toEqual({ ok: false, reason: 'row 2 does not match its committed hash' });
-    expect(verifyReveal(seed, 64, 'fp32', root, [2], [{ index: 2, values: row.map((v, i) => (i === 0 ? NaN : v)) }], hashes, 4)).toMatchObject({ ok: false, reason: expect.stringContaining('NaN') });
-    expect(verifyReveal(seed, 64, 'fp32', root, [2], [{ index: 2, values: row.slice(1) }], hashes, 4)).toEqual({ ok: false, reason: 'row 2: expected 64 values, got 63' });
-    expect(verifyReveal(seed, 64, 'fp32', root, [2], [{ index: 2, values: row }], hashes.slice(1), 4)).toEqual({ ok: false, reason: 'expected 64 row hashes, got 63' });
-    expect(verifyReveal(seed, 64, 'fp32', Buffer.alloc(32), [2], [{ index: 2, values: row }], hashes, 4)).toEqual({ ok: false, reason: 'row hashes do not match the committed root' });
+  it('refuses leaves and proofs that do not lead to the root, and values of the wrong size', async () => {
+    const { seed, answer } = await honest();
+    const tile = answer.reveal({ rowTile: 5, colTile: 2 });
+    const leaf = Buffer.from(tile.leaf);
+    leaf[0]! ^= 1;
+    expect(verifyTile(seed, SHAPE, answer.root, { ...tile, leaf }, 2)).toMatchObject({ ok: false, reason: expect.stringContaining('do not lead to the committed root') });
+    expect(verifyTile(seed, SHAPE, answer.root, { ...tile, proof: tile.proof.slice(1) }, 2)).toMatchObject({ ok: false, reason: expect.stringContaining('do not lead to the committed root') });
+    expect(verifyTile(seed, SHAPE, answer.root, { ...tile, values: tile.values.subarray(2) }, 2)).toMatchObject({ ok: false, reason: expect.stringContaining('bytes of values') });
+    expect(verifyTile(seed, SHAPE, Buffer.alloc(32), tile, 2)).toMatchObject({ ok: false });
+    // A tile of another challenge (another seed) is not this product.
+    const other = await honest();
+    expect(verifyTile(other.seed, SHAPE, answer.root, tile, 2).ok).toBe(false);
+  });
+
+  it('builds Merkle proofs for odd leaf counts', () => {
+    for (const count of [1, 2, 3, 5, 8, 13]) {
+      const leaves = Array.from({ length: count }, (_, i) => Buffer.from([i, i + 1]));
+      const levels = merkleLevels(leaves);
+      for (let i = 0; i < count; i++) expect(merkleRootFrom(leaves[i]!, i, count, merkleProof(levels, i))).toEqual(levels.at(-1)![0]);
+    }
+  });
+
+  it('picks distinct tiles, spread over the product', () => {
+    const tiles = pickTiles(SHAPE, 8);
+    expect(new Set(tiles.map((t) => `${t.rowTile},${t.colTile}`)).size).toBe(8);
+    expect(tiles.every((t) => t.rowTile < SHAPE.rowTiles && t.colTile < SHAPE.colTiles)).toBe(true);
+    expect(pickTiles(SHAPE, 100)).toHaveLength(SHAPE.rowTiles * SHAPE.colTiles);
+    expect(FINGERPRINT_BYTES).toBe(4);
   });
 
   // npm test (TESSERA_SUITE=full) installs python3-torch, so there this never skips.
-  const python = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy']).status === 0 || process.env.TESSERA_SUITE === 'full';
-  it.runIf(python)('gets the same product hashes from the PyTorch helper (on the CPU here) as from TypeScript', async () => {
-    const seed = newChallengeSeed();
-    const request = JSON.stringify({ op: 'challenge', seed: seed.toString('hex'), n: 96, precision: 'fp32', device: 'cpu', memory_mib: 0 }) + '\n';
-    const run = spawnSync('/usr/bin/python3', ['src/agent/challenge/torch_challenge.py'], { input: request, encoding: 'utf8' });
+  const python = spawnSync('/usr/bin/python3', ['-c', 'import torch']).status === 0 || process.env.TESSERA_SUITE === 'full';
+  it.runIf(python)('gets the same root and tiles from the PyTorch helper (on the CPU here) as from TypeScript', async () => {
+    const { seed, answer } = await honest();
+    const shape = { inner: SHAPE.inner, tile_rows: SHAPE.tileRows, tile_cols: SHAPE.tileCols, row_tiles: SHAPE.rowTiles, col_tiles: SHAPE.colTiles, leaf_bands: SHAPE.leafBands };
+    const requests = [{ op: 'challenge', id: 'c-1', seed: seed.toString('hex'), ...shape, deadline_ms: 60_000, device: 'cpu' }, { op: 'tile', id: 'c-1', row_tile: 5, col_tile: 2 }];
+    const run = spawnSync('/usr/bin/python3', ['src/agent/challenge/torch_challenge.py'], { input: requests.map((r) => JSON.stringify(r)).join('\n') + '\n', encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
-    const answer = JSON.parse(run.stdout.trim()) as { root: string; hashes: string[] };
-    const product = (await multiplyOnCpu(seed, 96, Date.now() + 60_000))!;
-    const hashes = product.map((r) => rowHash(r, 'fp32'));
-    expect(answer.hashes).toEqual(hashes.map((h) => h.toString('hex')));
-    expect(answer.root).toBe(rowsRoot(hashes).toString('hex'));
+    const [commit, tile] = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(commit!.root).toBe(answer.root.toString('hex'));
+    const mine = answer.reveal({ rowTile: 5, colTile: 2 });
+    expect(Buffer.from(String(tile!.values), 'base64')).toEqual(mine.values);
+    expect(Buffer.from(String(tile!.leaf), 'base64')).toEqual(mine.leaf);
+    expect((tile!.proof as string[]).map((p) => Buffer.from(p, 'base64'))).toEqual(mine.proof);
   });
 });

@@ -1,126 +1,229 @@
 /**
- * responder: the agent's side of a compute challenge. On a claimed GPU it uses a warm PyTorch
- * helper (torch_challenge.py) when the machine has one that sees CUDA; otherwise it computes on
- * the CPU in TypeScript — honestly saying "cpu" — which is what a CPU pretending to be a GPU looks
- * like to the scheduler: too slow.
+ * responder: the agent's side of a compute challenge. Each claimed GPU gets its own warm PyTorch
+ * helper (torch_challenge.py) pinned to that GPU by UUID, so the GPUs of a worker answer their
+ * simultaneous challenges in parallel, each on the device it names. A worker without a runtime
+ * says so ("no-runtime") and stays unverified; a helper that crashes or hangs is reported
+ * ("helper-failed") and started afresh for the next challenge. A worker without GPUs answers its
+ * small CPU challenge in TypeScript.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface, type Interface } from 'node:readline';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ComputeChallenge } from '../../gen/tessera/v1/ComputeChallenge.js';
 import type { ChallengeCommitWire } from '../../gen/tessera/v1/ChallengeCommit.js';
-import type { ChallengeRowsWire } from '../../gen/tessera/v1/ChallengeRows.js';
-import type { RevealRows } from '../../gen/tessera/v1/RevealRows.js';
-import { multiplyOnCpu, rowHash, rowsRoot, type Precision } from '../../common/challenge.js';
+import type { ChallengeTileWire } from '../../gen/tessera/v1/ChallengeTile.js';
+import type { RevealTiles } from '../../gen/tessera/v1/RevealTiles.js';
+import { answerOnCpu, shapeProblem, type ChallengeShape, type TileRef } from '../../common/challenge.js';
+import type { Gpu } from '../../common/hardware.js';
 import type { Logger } from '../../common/logger.js';
 
-/** CPU_MAX_N: beyond this the TypeScript path would take minutes and gigabytes; it declines instead. */
-export const CPU_MAX_N = 2048;
 const HELPER = fileURLToPath(new URL('./torch_challenge.py', import.meta.url));
+/** PROBE_TIMEOUT_MS: importing torch and creating a CUDA context takes 5 s cold on an H200 host; allow for slower ones. */
+const PROBE_TIMEOUT_MS = 120_000;
+/** HANG_GRACE_MS: a helper silent this long past a challenge's deadline is hung: it is killed and restarted. */
+const HANG_GRACE_MS = 10_000;
+/** HELD_CHALLENGES: answers kept for reveals; older ones are forgotten. */
+const HELD_CHALLENGES = 16;
 
-interface Held {
-  id: string;
-  rows: (indices: number[]) => Promise<number[][]>;
-  hashes: Buffer[];
+/** HelperFailed is thrown when a helper exits, hangs or cannot be started. */
+class HelperFailed extends Error {
+  override name = 'HelperFailed';
 }
 
-/** TorchHelper is the warm Python process. */
+/** TorchHelper is one warm Python process bound to one GPU. */
 class TorchHelper {
   private readonly child: ChildProcess;
-  private readonly lines: Interface;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly waiting: Array<{ resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }> = [];
+  private exited: string | undefined;
 
-  constructor(python: string) {
-    this.child = spawn(python, [HELPER], { stdio: ['pipe', 'pipe', 'inherit'] });
-    this.lines = createInterface({ input: this.child.stdout! });
+  constructor(python: string, gpuUuid: string) {
+    this.child = spawn(python, [HELPER], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: gpuUuid },
+    });
+    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      const next = this.waiting.shift();
+      if (!next) return;
+      try {
+        next.resolve(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        next.reject(new HelperFailed(`unreadable answer from the challenge helper: ${line.slice(0, 200)}`));
+      }
+    });
+    const fail = (why: string): void => {
+      this.exited ??= why;
+      for (const w of this.waiting.splice(0)) w.reject(new HelperFailed(why));
+    };
+    this.child.on('error', (err) => fail(`challenge helper could not start: ${err.message}`));
+    this.child.on('exit', (code, signal) => fail(`challenge helper exited (${signal ?? `code ${code}`})`));
+    this.child.stdin!.on('error', () => undefined);
   }
 
-  ask<T>(request: object): Promise<T> {
-    const next = this.queue.then(
-      () =>
-        new Promise<T>((resolve, reject) => {
-          const onLine = (line: string): void => {
-            this.lines.off('line', onLine);
-            try {
-              resolve(JSON.parse(line) as T);
-            } catch (err) {
-              reject(err instanceof Error ? err : new Error(String(err)));
-            }
-          };
-          this.lines.on('line', onLine);
-          this.child.stdin!.write(JSON.stringify(request) + '\n');
-        }),
-    );
-    this.queue = next.catch(() => undefined);
-    return next;
+  get alive(): boolean {
+    return this.exited === undefined;
+  }
+
+  /** ask sends one request; answers come back in order. Rejects when the helper dies or stays silent past `timeoutMs`. */
+  ask(request: object, timeoutMs: number): Promise<Record<string, unknown>> {
+    if (this.exited) return Promise.reject(new HelperFailed(this.exited));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.close();
+        reject(new HelperFailed(`challenge helper did not answer within ${timeoutMs} ms: killed, a new one starts for the next challenge`));
+      }, timeoutMs);
+      this.waiting.push({
+        resolve: (v) => (clearTimeout(timer), resolve(v)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.child.stdin!.write(JSON.stringify(request) + '\n');
+    });
   }
 
   close(): void {
-    this.child.kill();
+    this.exited ??= 'closed';
+    this.child.kill('SIGKILL');
   }
 }
 
-/** ChallengeResponder answers ComputeChallenge and RevealRows. */
+interface Held {
+  reveal(tile: TileRef): Promise<Omit<ChallengeTileWire, 'challengeId'>>;
+}
+
+/** shapeOf reads a challenge's shape. */
+export function shapeOf(c: ComputeChallenge): ChallengeShape {
+  return { inner: c.inner, tileRows: c.tileRows, tileCols: c.tileCols, rowTiles: c.rowTiles, colTiles: c.colTiles, leafBands: c.leafBands };
+}
+
+/** ChallengeResponder answers ComputeChallenge and RevealTiles. */
 export class ChallengeResponder {
-  private helper: TorchHelper | undefined;
-  private helperCuda = false;
-  private held: Held | undefined;
+  private readonly helpers = new Map<string, Promise<TorchHelper>>();
+  /** GPUs whose helper has answered its probe and warm-up (and not died since). */
+  private readonly ready = new Set<string>();
+  /** Why GPUs cannot be challenged here, when no runtime was found (said once per challenge, never hidden). */
+  private noRuntime: string | undefined;
+  private readonly held = new Map<string, Held>();
 
   constructor(
     private readonly logger: Logger,
     private readonly python: string | undefined,
   ) {}
 
-  /** prepare starts the PyTorch helper when GPUs are claimed and it can see CUDA. */
-  async prepare(claimsGpus: boolean): Promise<void> {
-    if (!claimsGpus || !this.python || this.helper) return;
-    try {
-      const helper = new TorchHelper(this.python);
-      const probe = await Promise.race([helper.ask<{ cuda: boolean; devices: number; torch: string }>({ op: 'probe' }), new Promise<never>((_r, reject) => setTimeout(() => reject(new Error('probe timed out')), 60_000))]);
-      this.helper = helper;
-      this.helperCuda = probe.cuda;
-      this.logger.info({ torch: probe.torch, cuda: probe.cuda, devices: probe.devices }, 'challenge runtime ready');
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'no PyTorch runtime for GPU challenges; challenges run on the CPU');
+  /**
+   * prepare starts and warms one helper per claimed GPU in the background, so the first challenge
+   * does not pay for CUDA start-up and the agent connects without waiting for PyTorch to import.
+   */
+  prepare(gpus: readonly Gpu[]): void {
+    if (gpus.length === 0) return;
+    if (!this.python) {
+      this.noRuntime = 'cannot verify: no Python with PyTorch configured (--python)';
+      return;
     }
+    for (const gpu of gpus) this.helperFor(gpu.uuid).catch((err: unknown) => this.logger.warn({ gpu: gpu.uuid, err: (err as Error).message }, 'no challenge runtime for this GPU'));
   }
 
   close(): void {
-    this.helper?.close();
+    for (const h of this.helpers.values()) void h.then((x) => x.close(), () => undefined);
+    this.helpers.clear();
   }
 
-  async commit(challenge: ComputeChallenge): Promise<ChallengeCommitWire> {
-    const { challengeId, n } = challenge;
-    const precision = challenge.precision as Precision;
-    const deadlineAt = Date.now() + challenge.deadlineMs;
-    if (challenge.gpuIndex >= 0 && this.helper && this.helperCuda) {
-      const answer = await this.helper.ask<{ root: string; hashes: string[]; compute_ms: number; device: string; memory_checked_mib: number; memory_error: string }>({
-        op: 'challenge',
-        seed: challenge.seed.toString('hex'),
-        n,
-        precision,
-        device: `cuda:${challenge.gpuIndex}`,
-        memory_mib: challenge.memoryCheckMib,
-      });
-      const helper = this.helper;
-      this.held = { id: challengeId, hashes: answer.hashes.map((h) => Buffer.from(h, 'hex')), rows: (rows) => helper.ask<{ rows: number[][] }>({ op: 'rows', rows }).then((r) => r.rows) };
-      return { challengeId, rowsRoot: Buffer.from(answer.root, 'hex'), computeMs: Math.round(answer.compute_ms), device: answer.device, memoryCheckedMib: answer.memory_checked_mib, memoryError: answer.memory_error };
+  /** helperFor returns the GPU's warm helper, starting one (once, however many ask) when there is none or it died. */
+  private helperFor(uuid: string): Promise<TorchHelper> {
+    if (!this.python) return Promise.reject(new HelperFailed(this.noRuntime ?? 'cannot verify: no Python with PyTorch configured (--python)'));
+    const existing = this.helpers.get(uuid);
+    if (existing) {
+      return existing.then(
+        (h) => (h.alive ? h : this.startHelper(uuid)),
+        () => this.startHelper(uuid),
+      );
     }
-    const memoryError = challenge.memoryCheckMib > 0 ? 'no GPU runtime on this agent: device memory cannot be checked' : '';
-    if (n > CPU_MAX_N) return { challengeId, error: `n=${n} is beyond the CPU path (no GPU runtime here)`, device: 'cpu (tessera)', memoryError };
-    const started = Date.now();
-    const product = await multiplyOnCpu(challenge.seed, n, deadlineAt);
-    if (!product) return { challengeId, error: `gave up: no answer within ${challenge.deadlineMs} ms on the CPU`, device: 'cpu (tessera)', memoryError };
-    const computeMs = Date.now() - started;
-    const hashes = product.map((row) => rowHash(row, precision));
-    this.held = { id: challengeId, hashes, rows: (rows) => Promise.resolve(rows.map((i) => Array.from(product[i] ?? []))) };
-    return { challengeId, rowsRoot: rowsRoot(hashes), computeMs, device: 'cpu (tessera)', memoryError };
+    return this.startHelper(uuid);
   }
 
-  async reveal(request: RevealRows): Promise<ChallengeRowsWire> {
-    const held = this.held;
-    if (!held || held.id !== request.challengeId) return { challengeId: request.challengeId, rows: [], rowHashes: [] };
-    const values = await held.rows(request.rows);
-    return { challengeId: request.challengeId, rows: request.rows.map((index, k) => ({ index, values: values[k] ?? [] })), rowHashes: held.hashes };
+  private startHelper(uuid: string): Promise<TorchHelper> {
+    this.ready.delete(uuid);
+    const started = this.launch(uuid);
+    this.helpers.set(uuid, started);
+    return started;
+  }
+
+  private async launch(uuid: string): Promise<TorchHelper> {
+    const helper = new TorchHelper(this.python!, uuid);
+    const probe = await helper.ask({ op: 'probe' }, PROBE_TIMEOUT_MS).catch((err: unknown) => ({ error: (err as Error).message }));
+    if ('error' in probe || probe.cuda !== true) {
+      helper.close();
+      this.noRuntime = 'error' in probe ? `cannot verify: ${String(probe.error)}` : `cannot verify: PyTorch ${String(probe.torch)} sees no CUDA device for GPU ${uuid}`;
+      throw new HelperFailed(this.noRuntime);
+    }
+    const warm = await helper.ask({ op: 'warmup', device: 'cuda' }, PROBE_TIMEOUT_MS);
+    this.noRuntime = undefined;
+    this.ready.add(uuid);
+    this.logger.info({ gpu: uuid, device: probe.device, torch: probe.torch, warmupMs: Math.round(Number(warm.ms)) }, 'challenge runtime ready');
+    return helper;
+  }
+
+  async commit(challenge: ComputeChallenge, gpus: readonly Gpu[]): Promise<ChallengeCommitWire> {
+    const { challengeId } = challenge;
+    const shape = shapeOf(challenge);
+    const problem = shapeProblem(shape);
+    if (problem) return { challengeId, error: `refused: ${problem}`, errorKind: 'helper-failed' };
+    if (challenge.gpuIndex < 0) return this.commitOnCpu(challenge, shape);
+    const gpu = gpus[challenge.gpuIndex];
+    if (!gpu || (challenge.gpuUuid && gpu.uuid !== challenge.gpuUuid)) return { challengeId, error: `no GPU ${challenge.gpuIndex} with UUID ${challenge.gpuUuid} here`, errorKind: 'helper-failed' };
+    // A helper still importing PyTorch would blow the scheduler's clock: say so, and be asked again later.
+    if (!this.ready.has(gpu.uuid)) {
+      this.helperFor(gpu.uuid).catch(() => undefined);
+      return { challengeId, error: this.noRuntime ?? `cannot verify yet: the challenge runtime for GPU ${gpu.uuid} is still starting`, errorKind: 'no-runtime', device: 'none' };
+    }
+    let helper: TorchHelper;
+    try {
+      helper = await this.helperFor(gpu.uuid);
+    } catch (err) {
+      return { challengeId, error: this.noRuntime ?? (err as Error).message, errorKind: 'no-runtime', device: 'none' };
+    }
+    try {
+      const answer = await helper.ask({ op: 'challenge', id: challengeId, seed: challenge.seed.toString('hex'), inner: shape.inner, tile_rows: shape.tileRows, tile_cols: shape.tileCols, row_tiles: shape.rowTiles, col_tiles: shape.colTiles, leaf_bands: shape.leafBands, deadline_ms: challenge.deadlineMs, device: 'cuda' }, challenge.deadlineMs + HANG_GRACE_MS);
+      if (typeof answer.error === 'string') return { challengeId, error: answer.error, errorKind: typeof answer.kind === 'string' ? answer.kind : 'helper-failed', device: gpu.uuid };
+      this.hold(challengeId, {
+        reveal: async (tile) => {
+          const t = await helper.ask({ op: 'tile', id: challengeId, row_tile: tile.rowTile, col_tile: tile.colTile }, 60_000);
+          if (typeof t.error === 'string') throw new HelperFailed(t.error);
+          return { rowTile: tile.rowTile, colTile: tile.colTile, values: Buffer.from(String(t.values), 'base64'), leaf: Buffer.from(String(t.leaf), 'base64'), proof: (t.proof as string[]).map((p) => Buffer.from(p, 'base64')) };
+        },
+      });
+      return { challengeId, root: Buffer.from(String(answer.root), 'hex'), computeMs: Math.round(Number(answer.compute_ms)), device: String(answer.device).slice(0, 200) };
+    } catch (err) {
+      this.logger.warn({ challengeId, gpu: gpu.uuid, err: (err as Error).message }, 'challenge helper failed');
+      return { challengeId, error: (err as Error).message, errorKind: 'helper-failed', device: gpu.uuid };
+    }
+  }
+
+  private async commitOnCpu(challenge: ComputeChallenge, shape: ChallengeShape): Promise<ChallengeCommitWire> {
+    const started = Date.now();
+    const answer = await answerOnCpu(challenge.seed, shape, started + challenge.deadlineMs);
+    if (!answer) return { challengeId: challenge.challengeId, error: `gave up: no answer within ${challenge.deadlineMs} ms on the CPU`, errorKind: 'deadline', device: 'cpu (tessera)' };
+    this.hold(challenge.challengeId, { reveal: (tile) => Promise.resolve(answer.reveal(tile)) });
+    return { challengeId: challenge.challengeId, root: answer.root, computeMs: Date.now() - started, device: 'cpu (tessera)' };
+  }
+
+  private hold(id: string, held: Held): void {
+    this.held.set(id, held);
+    if (this.held.size > HELD_CHALLENGES) this.held.delete(this.held.keys().next().value!);
+  }
+
+  /** reveal answers each asked tile in turn (one message per tile keeps messages small). */
+  async *reveal(request: RevealTiles): AsyncGenerator<ChallengeTileWire> {
+    const held = this.held.get(request.challengeId);
+    for (const tile of request.tiles) {
+      if (!held) {
+        yield { challengeId: request.challengeId, rowTile: tile.rowTile, colTile: tile.colTile, error: 'no such challenge held here' };
+        continue;
+      }
+      try {
+        yield { challengeId: request.challengeId, ...(await held.reveal(tile)) };
+      } catch (err) {
+        yield { challengeId: request.challengeId, rowTile: tile.rowTile, colTile: tile.colTile, error: (err as Error).message.slice(0, 300) };
+      }
+    }
+    this.held.delete(request.challengeId);
   }
 }

@@ -19,7 +19,9 @@ interface Flags extends LogFlags {
   schedulerId?: string;
   challengeInterval?: string;
   challengeDelay?: string;
-  maxChallengeN?: number;
+  challengeHostAllowance?: string;
+  gpuThroughputFile?: string;
+  verifyThreads?: number;
   rttReportInterval?: string;
 }
 
@@ -34,7 +36,9 @@ export function schedulerCommand(): Command {
     .addOption(new Option('--scheduler-id <id>', 'name of this replica (default: host-pid-random)').env('TESSERA_SCHEDULER_ID'))
     .addOption(new Option('--challenge-interval <duration>', 'mean time between compute challenges per worker (default: 6h)'))
     .addOption(new Option('--challenge-delay <duration>', 'wait before challenging a new or changed worker (default: 1s)'))
-    .addOption(new Option('--max-challenge-n <n>', 'largest challenge matrix side (default: 4096)').argParser(toInt))
+    .addOption(new Option('--challenge-host-allowance <duration>', 'host time allowed besides the kernel; the worker\'s RTT p99 is added (default: 200ms)'))
+    .addOption(new Option('--gpu-throughput-file <path>', 'replace the built-in per-model throughput table (same JSON shape)').env('TESSERA_GPU_THROUGHPUT_FILE'))
+    .addOption(new Option('--verify-threads <n>', 'threads verifying challenge answers (default: cores - 1, at most 4)').argParser(toInt))
     .addOption(new Option('--rtt-report-interval <duration>', 'how often RTT jitter goes into reputation logs (default: 60s)'));
   addStoreOptions(command);
   addLogOptions(command);
@@ -53,7 +57,9 @@ export function schedulerCommand(): Command {
         schedulerId: flags.schedulerId,
         challengeIntervalMs: flags.challengeInterval,
         challengeDelayMs: flags.challengeDelay,
-        maxChallengeN: flags.maxChallengeN,
+        challengeHostAllowanceMs: flags.challengeHostAllowance,
+        gpuThroughputFile: flags.gpuThroughputFile,
+        verifyThreads: flags.verifyThreads,
         rttReportIntervalMs: flags.rttReportInterval,
       });
       if (config.etcdEndpoints.length === 0) logger.warn('no --etcd given: the topology lives in this process and other components cannot see it');

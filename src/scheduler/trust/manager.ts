@@ -1,15 +1,23 @@
 /**
  * manager: decides when a worker is challenged, checks the answers, keeps trust records and the
- * reputation event log. Challenges run at connect (when the worker is not verified for the
- * hardware it reports), after a hardware change, and at random intervals — never while the worker
- * runs a shard; their size and time are bounded (sizing.ts).
+ * reputation event log.
+ *
+ * A challenge round challenges every device a worker claims at the same instant, each with its
+ * own seed and a work size for its claimed model (sizing.ts), so one fast card cannot answer for
+ * its neighbours one after the other. Each GPU that passes counts as supply on its own; the
+ * worker is verified when all of them pass. Rounds run at connect (when the worker is not
+ * verified for what it reports), after a hardware change, at once after a reconnect that cut a
+ * round short, and periodically in cohorts: each cohort tick challenges a random share of the
+ * online workers together, so one device cannot serve many claims inside one window. Never while
+ * a worker runs a shard. Revealed tiles are checked in worker threads (verify-pool.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { ChallengeCommit } from '../../gen/tessera/v1/ChallengeCommit.js';
-import type { ChallengeRows } from '../../gen/tessera/v1/ChallengeRows.js';
+import type { ChallengeTile } from '../../gen/tessera/v1/ChallengeTile.js';
 import type { ComputeChallengeWire } from '../../gen/tessera/v1/ComputeChallenge.js';
-import type { RevealRowsWire } from '../../gen/tessera/v1/RevealRows.js';
-import { CHALLENGE_MAX_N, newChallengeSeed, pickRows, verifyReveal } from '../../common/challenge.js';
+import type { RevealTilesWire } from '../../gen/tessera/v1/RevealTiles.js';
+import { newChallengeSeed, pickTiles, type TileRef } from '../../common/challenge.js';
 import type { Logger } from '../../common/logger.js';
 import { computeReputation, type ReputationEvent, type ReputationScore } from '../../common/reputation.js';
 import { hardwareHash, trustStateOf, type ChallengeRecord, type TrustFlagRecord, type TrustRecord, type TrustState } from '../../common/trust.js';
@@ -17,14 +25,16 @@ import type { WorkerRecord } from '../../common/worker.js';
 import type { TopologyView } from '../../store/topology-view.js';
 import type { TrustStore } from '../../store/trust-store.js';
 import type { TrustView } from '../../store/trust-view.js';
-import { duplicateFlags, virtualizationFlags } from './checks.js';
-import { planChallenge, type ChallengePlan } from './sizing.js';
+import { isPlaceholderId, virtualizationFlags } from './checks.js';
+import { compileThroughputTable, planCpuChallenge, planGpuChallenge, type ChallengePlan, type ThroughputTable, type ThroughputTableFile } from './sizing.js';
+import { VerifyPool } from './verify-pool.js';
 
-/** TrustLink sends challenge messages to a connected agent and says whether it is busy. */
+/** TrustLink sends challenge messages to a connected agent, says whether it is busy and what its round trip is. */
 export interface TrustLink {
   sendChallenge(workerId: string, message: ComputeChallengeWire): boolean;
-  sendReveal(workerId: string, message: RevealRowsWire): boolean;
+  sendReveal(workerId: string, message: RevealTilesWire): boolean;
   busy(workerId: string): boolean;
+  rttP99Ms(workerId: string): number | undefined;
 }
 
 /** TrustOptions are the compiled trust settings. */
@@ -32,10 +42,12 @@ export interface TrustOptions {
   challengeIntervalMs: number;
   challengeDelayMs: number;
   freivaldsRounds: number;
-  revealRows: number;
-  maxChallengeN: number;
+  revealTiles: number;
   cpuChallengeDeadlineMs: number;
-  challengeAllowanceMs: number;
+  challengeHostAllowanceMs: number;
+  challengeDefaultRttMs: number;
+  gpuThroughputFile?: string | undefined;
+  verifyThreads?: number | undefined;
 }
 
 /** TrustMetrics are observed per challenge. */
@@ -45,33 +57,59 @@ export interface TrustMetrics {
   roundTripSeconds: { observe(seconds: number): void };
 }
 
+/** Outcome of one device's challenge within a round. */
+type DeviceOutcome = { kind: 'passed' } | { kind: 'failed'; reason: TrustFlagRecord['reason']; detail: string } | { kind: 'unverifiable'; detail: string };
+
+interface Round {
+  id: string;
+  workerId: string;
+  hardware: string;
+  open: number;
+  outcomes: Map<number, DeviceOutcome>;
+  records: ChallengeRecord[];
+  unverifiable: string[];
+}
+
 interface Pending {
   id: string;
+  round: Round;
   workerId: string;
   seed: Buffer;
   plan: ChallengePlan;
+  gpuModel: string;
   sentAt: number;
-  hardware: string;
   commit?: ChallengeCommit;
   committedAt?: number;
-  asked?: number[];
+  asked?: TileRef[];
+  /** Tiles asked for; the device passes when this many verified. */
+  expected: number;
+  verified: number;
+  verifyMs: number;
   timer: NodeJS.Timeout;
 }
 
 /** REPLAY_MEMORY: commitment roots remembered to catch an answer used twice. */
 const REPLAY_MEMORY = 10_000;
-/** REVEAL_TIMEOUT_MS: revealing a few rows is quick; a slow reveal is a failed challenge. */
+/** REVEAL_TIMEOUT_MS: revealing a few tiles is quick; a slow reveal is a failed challenge. */
 const REVEAL_TIMEOUT_MS = 30_000;
 /** REPUTATION_REFRESH_MS: how often placement's copy of online workers' scores is recomputed. */
 const REPUTATION_REFRESH_MS = 15_000;
+/** UNVERIFIABLE_RETRY_DELAYS: a round with unverifiable devices is retried after this many challenge delays (20 s by default). */
+const UNVERIFIABLE_RETRY_DELAYS = 20;
+/** COHORTS: each periodic tick challenges about 1/COHORTS of the online workers at the same instant. */
+const COHORTS = 8;
 
 export class TrustManager {
   private readonly pending = new Map<string, Pending>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly seenRoots = new Map<string, string>();
   private readonly scores = new Map<string, ReputationScore>();
+  private readonly table: ThroughputTable;
+  private readonly pool: VerifyPool;
   private refresher: NodeJS.Timeout | undefined;
+  private cohortTimer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
+  private events: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: TrustStore,
@@ -82,17 +120,27 @@ export class TrustManager {
     private readonly metrics: TrustMetrics,
     private readonly logger: Logger,
   ) {
+    this.table = compileThroughputTable(options.gpuThroughputFile ? (JSON.parse(readFileSync(options.gpuThroughputFile, 'utf8')) as ThroughputTableFile) : undefined);
+    this.pool = new VerifyPool(options.verifyThreads);
     this.topology.on('change', (change, worker) => {
-      if (change === 'offline') this.enqueue(() => this.store.append(worker.id, { kind: 'disconnected', atMs: Date.now(), reason: 'lease expired' }));
+      if (change === 'offline') this.record(worker.id, { kind: 'disconnected', atMs: Date.now(), reason: 'lease expired' });
     });
     this.refresher = setInterval(() => void this.refreshScores(), REPUTATION_REFRESH_MS);
     this.refresher.unref();
+    this.scheduleCohort();
   }
 
   stop(): void {
     clearInterval(this.refresher);
+    clearTimeout(this.cohortTimer);
     for (const t of this.timers.values()) clearTimeout(t);
     for (const p of this.pending.values()) clearTimeout(p.timer);
+    void this.pool.close();
+  }
+
+  /** throughputTable is the compiled per-model table challenges are sized from. */
+  get throughputTable(): ThroughputTable {
+    return this.table;
   }
 
   /** stateOf is the worker's standing for the hardware it reports now. */
@@ -112,17 +160,16 @@ export class TrustManager {
 
   onConnected(worker: WorkerRecord): void {
     this.record(worker.id, { kind: 'connected', atMs: Date.now() });
-    this.enqueue(async () => {
-      await this.runChecks();
-      if (this.stateOf(worker) !== 'verified') this.schedule(worker.id, this.options.challengeDelayMs);
-      else this.schedule(worker.id, this.nextInterval());
-    });
+    // A worker that left in the middle of a round is challenged at once: dodging buys nothing.
+    if (this.view.get(worker.id)?.pendingAtDisconnect) this.schedule(worker.id, 0);
+    else if (this.stateOf(worker) !== 'verified') this.schedule(worker.id, this.options.challengeDelayMs);
+    this.enqueue(() => this.runChecks(worker));
   }
 
   onHardwareChanged(worker: WorkerRecord): void {
     this.logger.info({ workerId: worker.id }, 'hardware changed: the worker is unverified until it passes a challenge again');
     this.enqueue(async () => {
-      await this.runChecks();
+      await this.runChecks(worker);
       this.schedule(worker.id, this.options.challengeDelayMs);
     });
   }
@@ -131,7 +178,21 @@ export class TrustManager {
     this.record(workerId, { kind: 'disconnected', atMs: Date.now(), reason });
     clearTimeout(this.timers.get(workerId));
     this.timers.delete(workerId);
-    for (const p of this.pending.values()) if (p.workerId === workerId) this.drop(p);
+    const cut = [...this.pending.values()].filter((p) => p.workerId === workerId);
+    if (cut.length === 0) return;
+    // A disconnect during a challenge is a failed challenge: the devices lose their standing and
+    // the worker is challenged the moment it returns. Not a flag: honest links drop too.
+    for (const p of cut) this.drop(p);
+    const round = cut[0]!.round;
+    this.metrics.challenges.inc({ outcome: 'dodged' });
+    this.record(workerId, { kind: 'challenge', atMs: Date.now(), passed: false, reason: 'dodged-challenge' });
+    this.logger.warn({ workerId, challenges: cut.length, reason }, 'worker disconnected during a compute challenge: counted as failed');
+    this.enqueue(() =>
+      this.update(workerId, (r) => {
+        const { verifiedHardwareHash: _v, verifiedAtMs: _a, ...rest } = r;
+        return { ...rest, provenGpus: [], provenHardwareHash: round.hardware, pendingAtDisconnect: true, unverifiedReason: `disconnected during a compute challenge (${reason.slice(0, 200)})` };
+      }),
+    );
   }
 
   onShardOutcome(workerId: string, outcome: 'completed' | 'lost'): void {
@@ -142,7 +203,7 @@ export class TrustManager {
     this.record(workerId, { kind: 'rtt', atMs: Date.now(), meanMs, jitterMs, samples });
   }
 
-  /** onCommit receives the agent's commitment and asks for rows (or fails the challenge). */
+  /** onCommit receives the agent's commitment and asks for tiles (or ends that device's challenge). */
   onCommit(workerId: string, commit: ChallengeCommit): void {
     const p = this.pending.get(commit.challengeId);
     if (!p || p.workerId !== workerId || p.commit) {
@@ -154,120 +215,202 @@ export class TrustManager {
     const roundTrip = p.committedAt - p.sentAt;
     this.metrics.roundTripSeconds.observe(roundTrip / 1000);
     const model = p.plan.family ?? 'this CPU';
-    if (commit.error) return this.fail(p, 'too-slow', `too slow for ${model}: no product (${commit.error.slice(0, 300)}); ${model} needs at most ${p.plan.limitMs} ms for n=${p.plan.n}`);
-    if (roundTrip > p.plan.limitMs) return this.fail(p, 'too-slow', `too slow for ${model}: ${roundTrip} ms for n=${p.plan.n} ${p.plan.precision}; ${model} needs at most ${p.plan.limitMs} ms`);
-    if (p.plan.memoryCheckMib > 0 && (commit.memoryError || commit.memoryCheckedMib < p.plan.memoryCheckMib)) {
-      return this.fail(p, 'memory-check-failed', `memory check failed: asked to touch ${p.plan.memoryCheckMib} MiB, ${commit.memoryError ? commit.memoryError.slice(0, 300) : `touched ${commit.memoryCheckedMib} MiB`}`);
+    const need = `${model} needs at most ${p.plan.limitMs} ms for ${formatWork(p.plan.work)}`;
+    if (commit.error) {
+      const error = commit.error.slice(0, 300);
+      // An agent that says it cannot run the challenge stays unverified with its reason: an
+      // honest machine without a runtime is not a fraud, and a cheater gains nothing by saying so.
+      if (commit.errorKind === 'no-runtime') return this.settle(p, { kind: 'unverifiable', detail: error.startsWith('cannot verify') ? error : `cannot verify: ${error}` });
+      if (commit.errorKind === 'helper-failed') return this.settle(p, { kind: 'unverifiable', detail: `cannot verify: challenge helper failed (${error})` });
+      return this.settle(p, { kind: 'failed', reason: 'too-slow', detail: `too slow for ${model}: no answer (${error}); ${need}` });
     }
-    if (commit.rowsRoot.length !== 32) return this.fail(p, 'wrong-answer', `malformed answer: expected a 32-byte commitment, got ${commit.rowsRoot.length} bytes`);
-    const root = commit.rowsRoot.toString('hex');
+    if (roundTrip > p.plan.limitMs) return this.settle(p, { kind: 'failed', reason: 'too-slow', detail: `too slow for ${model}: ${roundTrip} ms; ${need} (proves ${formatTflops(p.plan.provenTflops)})` });
+    if (commit.root.length !== 32) return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `malformed answer: expected a 32-byte commitment, got ${commit.root.length} bytes` });
+    const root = commit.root.toString('hex');
     const earlier = this.seenRoots.get(root);
-    if (earlier !== undefined) return this.fail(p, 'replayed-answer', `replayed answer: this product was already given for challenge ${earlier}`);
+    if (earlier !== undefined) return this.settle(p, { kind: 'failed', reason: 'replayed-answer', detail: `replayed answer: this commitment was already given for challenge ${earlier}` });
     this.remember(root, p.id);
-    p.asked = pickRows(p.plan.n, this.options.revealRows);
-    this.link.sendReveal(workerId, { challengeId: p.id, rows: p.asked });
+    p.asked = pickTiles(p.plan.shape, this.options.revealTiles);
+    p.expected = p.asked.length;
+    this.link.sendReveal(workerId, { challengeId: p.id, tiles: p.asked });
     clearTimeout(p.timer);
-    p.timer = setTimeout(() => this.fail(p, 'wrong-answer', `no rows revealed within ${REVEAL_TIMEOUT_MS} ms`), REVEAL_TIMEOUT_MS);
+    p.timer = setTimeout(() => this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `not every asked tile was revealed within ${REVEAL_TIMEOUT_MS} ms` }), REVEAL_TIMEOUT_MS);
     p.timer.unref();
   }
 
-  /** onRows checks the revealed rows with Freivalds' algorithm. */
-  onRows(workerId: string, answer: ChallengeRows): void {
-    const p = this.pending.get(answer.challengeId);
+  /** onTile checks one revealed tile in a verification thread. */
+  onTile(workerId: string, tile: ChallengeTile): void {
+    const p = this.pending.get(tile.challengeId);
     if (!p || p.workerId !== workerId || !p.asked) return;
-    const started = process.hrtime.bigint();
-    let verdict;
-    try {
-      verdict = verifyReveal(p.seed, p.plan.n, p.plan.precision, p.commit!.rowsRoot, p.asked, answer.rows.map((r) => ({ index: r.index, values: r.values })), answer.rowHashes, this.options.freivaldsRounds);
-    } catch (err) {
-      verdict = { ok: false as const, reason: `malformed answer: ${(err as Error).message}` };
-    }
-    const verifyMs = Number(process.hrtime.bigint() - started) / 1e6;
-    this.metrics.verifySeconds.observe(verifyMs / 1000);
-    if (!verdict.ok) return this.fail(p, 'wrong-answer', verdict.reason.startsWith('wrong answer') ? verdict.reason : `wrong answer: ${verdict.reason}`, verifyMs);
-    this.pass(p, verifyMs);
+    const at = p.asked.findIndex((t) => t.rowTile === tile.rowTile && t.colTile === tile.colTile);
+    if (at < 0) return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `revealed tile (${tile.rowTile},${tile.colTile}), which was not asked for` });
+    p.asked.splice(at, 1);
+    if (tile.error) return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `could not reveal tile (${tile.rowTile},${tile.colTile}): ${tile.error.slice(0, 300)}` });
+    this.pool.verify(p.seed, p.plan.shape, p.commit!.root, { rowTile: tile.rowTile, colTile: tile.colTile, values: tile.values, leaf: tile.leaf, proof: tile.proof }, this.options.freivaldsRounds).then(
+      ({ verdict, ms }) => {
+        p.verifyMs += ms;
+        this.metrics.verifySeconds.observe(ms / 1000);
+        if (!verdict.ok) return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: verdict.reason.startsWith('wrong answer') ? verdict.reason : `wrong answer: ${verdict.reason}` });
+        p.verified++;
+        if (p.verified === p.expected) this.settle(p, { kind: 'passed' });
+      },
+      (err: unknown) => this.settle(p, { kind: 'unverifiable', detail: `cannot verify: the scheduler's check failed (${(err as Error).message})` }),
+    );
   }
 
-  private async runChecks(): Promise<void> {
+  /**
+   * runChecks flags what needs no challenge: a virtualized GPU, and a GPU id someone else reported
+   * first. An id keeps its first holder for good (device-ids/ in the store), so a newcomer copying
+   * a UUID it read somewhere is flagged, not the worker it copied; sharing an id in turns does not
+   * help either.
+   */
+  private async runChecks(worker: WorkerRecord): Promise<void> {
     const now = Date.now();
-    const online = [...this.topology.workers.values()].filter((w) => this.topology.isOnline(w.id));
-    const duplicates = duplicateFlags(online, now);
-    for (const worker of online) {
-      const found = [...(duplicates.get(worker.id) ?? []), ...virtualizationFlags(worker, now)];
-      if (found.length) await this.addFlags(worker.id, found);
+    const found = virtualizationFlags(worker, now);
+    for (const gpu of worker.hardware.gpus) {
+      for (const [kind, id] of [['uuid', gpu.uuid], ['serial', gpu.serial]] as const) {
+        if (isPlaceholderId(id)) continue;
+        const holder = await this.store.claimDeviceId(kind, id, worker.id, now);
+        if (holder.workerId !== worker.id) {
+          found.push({ reason: 'duplicate-gpu', detail: `duplicate GPU: ${kind} ${id} was first reported by ${holder.workerId} (${new Date(holder.firstSeenAtMs).toISOString()})`, atMs: now });
+        }
+      }
     }
+    if (found.length) await this.addFlags(worker.id, found);
   }
 
   private schedule(workerId: string, delayMs: number): void {
     clearTimeout(this.timers.get(workerId));
-    const timer = setTimeout(() => this.enqueue(() => Promise.resolve(this.challenge(workerId))), delayMs);
+    // Not through the store queue: sending a challenge reads only the in-memory views, and its timing matters.
+    const timer = setTimeout(() => this.challenge(workerId), delayMs);
     timer.unref();
     this.timers.set(workerId, timer);
   }
 
-  private nextInterval(): number {
-    // Uniform in [0.5, 1.5] × the interval: a worker cannot predict its next challenge.
-    return Math.round(this.options.challengeIntervalMs * (0.5 + Math.random()));
+  /** scheduleCohort: every interval/COHORTS (uniform 0.5–1.5×), challenge each online worker with probability 1/COHORTS, all at once. */
+  private scheduleCohort(): void {
+    const delay = Math.round((this.options.challengeIntervalMs / COHORTS) * (0.5 + Math.random()));
+    this.cohortTimer = setTimeout(() => {
+      const cohort = [...this.topology.live.keys()].filter(() => Math.random() < 1 / COHORTS);
+      if (cohort.length) this.logger.info({ workers: cohort.length }, 'challenging a cohort of workers at once');
+      for (const id of cohort) this.challenge(id);
+      this.scheduleCohort();
+    }, delay);
+    this.cohortTimer.unref();
+  }
+
+  private plans(worker: WorkerRecord): { plans: Array<{ plan: ChallengePlan; model: string }>; unverifiable: string[] } {
+    const gpus = worker.hardware.gpus;
+    if (gpus.length === 0) return { plans: [{ plan: planCpuChallenge({ cpuDeadlineMs: this.options.cpuChallengeDeadlineMs }), model: 'cpu' }], unverifiable: [] };
+    const rttP99Ms = this.link.rttP99Ms(worker.id) ?? this.options.challengeDefaultRttMs;
+    const plans: Array<{ plan: ChallengePlan; model: string }> = [];
+    const unverifiable: string[] = [];
+    gpus.forEach((gpu, index) => {
+      // A placeholder UUID names no device: such a GPU cannot be told apart from another, so it is never supply.
+      if (isPlaceholderId(gpu.uuid)) return void unverifiable.push(`cannot verify GPU ${index} (${gpu.name}): its UUID "${gpu.uuid}" is a placeholder`);
+      const outcome = planGpuChallenge(index, gpu.name, gpu.uuid, { table: this.table, rttP99Ms, hostAllowanceMs: this.options.challengeHostAllowanceMs, cpuDeadlineMs: this.options.cpuChallengeDeadlineMs });
+      if (outcome.ok) plans.push({ plan: outcome.plan, model: gpu.name });
+      else unverifiable.push(`GPU ${index}: ${outcome.reason}`);
+    });
+    return { plans, unverifiable };
   }
 
   private challenge(workerId: string): void {
     const worker = this.topology.workers.get(workerId);
     if (!worker || !this.topology.isOnline(workerId)) return;
     if ([...this.pending.values()].some((p) => p.workerId === workerId)) return;
+    // A flagged worker stays flagged until an operator clears it; challenging it again proves nothing.
+    if (this.stateOf(worker) === 'flagged') return;
     if (this.link.busy(workerId)) {
       // Never while the worker runs a shard: try again shortly.
       this.schedule(workerId, Math.min(30_000, this.options.challengeDelayMs + 5_000));
       return;
     }
-    const gpuIndex = worker.hardware.gpus.length ? Math.floor(Math.random() * worker.hardware.gpus.length) : -1;
-    const plan = planChallenge(worker, gpuIndex, { maxN: Math.min(CHALLENGE_MAX_N, this.options.maxChallengeN), cpuDeadlineMs: this.options.cpuChallengeDeadlineMs, allowanceMs: this.options.challengeAllowanceMs });
-    const id = 'c-' + randomBytes(8).toString('hex');
-    const seed = newChallengeSeed();
-    const p: Pending = { id, workerId, seed, plan, sentAt: Date.now(), hardware: hardwareHash(worker.hardware), timer: setTimeout(() => undefined, 0) };
-    p.timer = setTimeout(() => this.fail(p, 'too-slow', `too slow for ${plan.family ?? 'this CPU'}: no answer within ${plan.limitMs + 5_000} ms (n=${plan.n})`), plan.limitMs + 5_000);
-    p.timer.unref();
-    this.pending.set(id, p);
-    const sent = this.link.sendChallenge(workerId, { challengeId: id, seed, n: plan.n, precision: plan.precision, gpuIndex: plan.gpuIndex, memoryCheckMib: plan.memoryCheckMib, deadlineMs: plan.limitMs });
-    if (!sent) this.drop(p);
-    else this.logger.info({ workerId, challengeId: id, n: plan.n, gpuIndex, limitMs: plan.limitMs }, 'compute challenge sent');
+    const { plans, unverifiable } = this.plans(worker);
+    const round: Round = { id: 'r-' + randomBytes(6).toString('hex'), workerId, hardware: hardwareHash(worker.hardware), open: plans.length, outcomes: new Map(), records: [], unverifiable };
+    if (plans.length === 0) return void this.finish(round);
+    // Every device at the same instant: each is timed against its own limit from now.
+    const sentAt = Date.now();
+    for (const { plan, model } of plans) {
+      const id = 'c-' + randomBytes(8).toString('hex');
+      const p: Pending = { id, round, workerId, seed: newChallengeSeed(), plan, gpuModel: model, sentAt, expected: 0, verified: 0, verifyMs: 0, timer: setTimeout(() => undefined, 0) };
+      const family = plan.family ?? 'this CPU';
+      p.timer = setTimeout(() => this.settle(p, { kind: 'failed', reason: 'too-slow', detail: `too slow for ${family}: no answer within ${plan.limitMs + 1_000} ms; ${family} needs at most ${plan.limitMs} ms for ${formatWork(plan.work)}` }), plan.limitMs + 1_000);
+      p.timer.unref();
+      this.pending.set(id, p);
+      const s = plan.shape;
+      const sent = this.link.sendChallenge(workerId, { challengeId: id, seed: p.seed, precision: plan.precision, gpuIndex: plan.gpuIndex, gpuUuid: plan.gpuUuid, deadlineMs: plan.limitMs, inner: s.inner, tileRows: s.tileRows, tileCols: s.tileCols, rowTiles: s.rowTiles, colTiles: s.colTiles, leafBands: s.leafBands });
+      if (!sent) {
+        this.drop(p);
+        round.open--;
+        continue;
+      }
+      this.logger.info({ workerId, challengeId: id, gpuIndex: plan.gpuIndex, model: plan.family ?? 'cpu', workFlops: plan.work, limitMs: plan.limitMs, claimedTflops: plan.claimedTflops, provenTflops: plan.provenTflops && sig3(plan.provenTflops) }, 'compute challenge sent');
+    }
   }
 
-  private pass(p: Pending, verifyMs: number): void {
-    this.drop(p);
-    this.metrics.challenges.inc({ outcome: 'passed' });
-    this.record(p.workerId, { kind: 'challenge', atMs: Date.now(), passed: true });
-    this.enqueue(async () => {
-      await this.update(p.workerId, (r) => ({ ...r, verifiedHardwareHash: p.hardware, verifiedAtMs: Date.now(), lastChallenge: this.challengeRecord(p, true, 'passed', verifyMs) }));
-      this.logger.info({ workerId: p.workerId, n: p.plan.n, roundTripMs: p.committedAt! - p.sentAt, verifyMs: Math.round(verifyMs * 10) / 10 }, 'compute challenge passed');
-      this.schedule(p.workerId, this.nextInterval());
-    });
-  }
-
-  private fail(p: Pending, reason: TrustFlagRecord['reason'], detail: string, verifyMs = 0): void {
+  /** settle ends one device's challenge; the round ends when all its devices have. */
+  private settle(p: Pending, outcome: DeviceOutcome): void {
     if (!this.pending.has(p.id)) return;
     this.drop(p);
-    this.metrics.challenges.inc({ outcome: reason });
-    this.record(p.workerId, { kind: 'challenge', atMs: Date.now(), passed: false, reason });
-    this.logger.warn({ workerId: p.workerId, reason, detail }, 'compute challenge failed: worker flagged');
+    const round = p.round;
+    const roundTripMs = (p.committedAt ?? Date.now()) - p.sentAt;
+    const detail = outcome.kind === 'passed' ? 'passed' : outcome.detail;
+    round.outcomes.set(p.plan.gpuIndex, outcome);
+    round.records.push({
+      atMs: Date.now(),
+      gpuIndex: p.plan.gpuIndex,
+      gpuModel: p.gpuModel,
+      passed: outcome.kind === 'passed',
+      reason: detail,
+      workFlops: p.plan.work,
+      limitMs: p.plan.limitMs,
+      roundTripMs,
+      ...(p.plan.claimedTflops !== undefined && { claimedTflops: p.plan.claimedTflops }),
+      ...(p.plan.provenTflops !== undefined && { provenTflops: sig3(p.plan.provenTflops) }),
+      device: (p.commit?.device ?? '').slice(0, 200),
+      verifyMs: round2(p.verifyMs),
+    });
+    this.metrics.challenges.inc({ outcome: outcome.kind === 'failed' ? outcome.reason : outcome.kind });
+    const log = { workerId: p.workerId, challengeId: p.id, gpuIndex: p.plan.gpuIndex, model: p.plan.family ?? 'cpu', workFlops: p.plan.work, limitMs: p.plan.limitMs, roundTripMs, claimedTflops: p.plan.claimedTflops, provenTflops: p.plan.provenTflops && sig3(p.plan.provenTflops), verifyMs: round2(p.verifyMs) };
+    if (outcome.kind === 'passed') this.logger.info(log, 'compute challenge passed');
+    else if (outcome.kind === 'failed') this.logger.warn({ ...log, reason: outcome.reason, detail }, 'compute challenge failed: worker flagged');
+    else this.logger.warn({ ...log, detail }, 'device cannot be verified');
+    if (outcome.kind !== 'unverifiable') this.record(p.workerId, { kind: 'challenge', atMs: Date.now(), passed: outcome.kind === 'passed', ...(outcome.kind === 'failed' && { reason: outcome.reason }) });
+    if (--round.open <= 0) this.finish(round);
+  }
+
+  /** finish writes a round's result in one compare-and-swap: proven devices, flags, reasons, records. */
+  private finish(round: Round): void {
+    const outcomes = [...round.outcomes.entries()];
+    const proven = outcomes.filter(([, o]) => o.kind === 'passed').map(([i]) => i);
+    const flags: TrustFlagRecord[] = outcomes.flatMap(([, o]) => (o.kind === 'failed' ? [{ reason: o.reason, detail: o.detail, atMs: Date.now() }] : []));
+    const reasons = [...round.unverifiable, ...outcomes.flatMap(([, o]) => (o.kind === 'unverifiable' ? [o.detail] : []))];
+    const allPassed = proven.length === outcomes.length && reasons.length === 0 && outcomes.length > 0;
     this.enqueue(async () => {
-      await this.addFlags(p.workerId, [{ reason, detail, atMs: Date.now() }], this.challengeRecord(p, false, detail, verifyMs));
+      await this.update(round.workerId, (r) => {
+        const fresh = flags.filter((f) => !r.flags.some((g) => g.reason === f.reason && g.detail === f.detail));
+        const byDevice = new Map((r.challenges ?? []).map((c) => [c.gpuIndex, c]));
+        for (const c of round.records) byDevice.set(c.gpuIndex, c);
+        const { verifiedHardwareHash: _v, verifiedAtMs: _a, unverifiedReason: _u, pendingAtDisconnect: _p, ...rest } = r;
+        return {
+          ...rest,
+          flags: [...r.flags, ...fresh],
+          challenges: [...byDevice.values()].sort((a, b) => a.gpuIndex - b.gpuIndex).slice(0, 64),
+          provenGpus: proven.filter((i) => i >= 0),
+          provenHardwareHash: round.hardware,
+          ...(allPassed && { verifiedHardwareHash: round.hardware, verifiedAtMs: Date.now() }),
+          ...(reasons.length > 0 && { unverifiedReason: reasons.join('; ').slice(0, 1000) }),
+        };
+      });
+      // A device that could not be challenged (runtime starting, helper restarted) is asked again soon, not hours later.
+      if (!flags.length) this.schedule(round.workerId, reasons.length ? Math.min(this.nextInterval(), this.options.challengeDelayMs * UNVERIFIABLE_RETRY_DELAYS) : this.nextInterval());
     });
   }
 
-  private challengeRecord(p: Pending, passed: boolean, reason: string, verifyMs: number): ChallengeRecord {
-    return {
-      atMs: Date.now(),
-      n: p.plan.n,
-      precision: p.plan.precision,
-      gpuIndex: p.plan.gpuIndex,
-      device: (p.commit?.device ?? '').slice(0, 200),
-      roundTripMs: (p.committedAt ?? Date.now()) - p.sentAt,
-      reportedComputeMs: p.commit?.computeMs ?? 0,
-      verifyMs: Math.round(verifyMs * 100) / 100,
-      limitMs: p.plan.limitMs,
-      passed,
-      reason,
-    };
+  private nextInterval(): number {
+    // Uniform in [0.5, 1.5] × the interval: a worker cannot predict its next challenge.
+    return Math.round(this.options.challengeIntervalMs * (0.5 + Math.random()));
   }
 
   private drop(p: Pending): void {
@@ -281,11 +424,11 @@ export class TrustManager {
   }
 
   /** addFlags adds flags whose reason and detail are new (flags are sticky until an operator clears them). */
-  private async addFlags(workerId: string, flags: TrustFlagRecord[], lastChallenge?: ChallengeRecord): Promise<void> {
+  private async addFlags(workerId: string, flags: TrustFlagRecord[]): Promise<void> {
     await this.update(workerId, (r) => {
       const fresh = flags.filter((f) => !r.flags.some((g) => g.reason === f.reason && g.detail === f.detail));
-      if (!fresh.length && !lastChallenge) return undefined;
-      return { ...r, flags: [...r.flags, ...fresh], ...(lastChallenge && { lastChallenge }) };
+      if (!fresh.length) return undefined;
+      return { ...r, flags: [...r.flags, ...fresh] };
     });
   }
 
@@ -304,11 +447,15 @@ export class TrustManager {
     this.logger.warn({ workerId }, 'trust record kept changing under us; giving up this update');
   }
 
+  /**
+   * record appends a reputation event on its own queue, so a burst of events never holds up trust
+   * decisions; placement's cached score catches up on the next refresh.
+   */
   private record(workerId: string, event: ReputationEvent): void {
-    this.enqueue(async () => {
-      await this.store.append(workerId, event);
-      this.scores.set(workerId, await this.reputationOf(workerId));
-    });
+    this.events = this.events
+      // Stamped when written, so a score computed "as of" a time before a read sees every event up to it.
+      .then(() => this.store.append(workerId, { ...event, atMs: Date.now() }))
+      .catch((err: unknown) => this.logger.warn({ err, workerId }, 'appending a reputation event failed'));
   }
 
   private async refreshScores(): Promise<void> {
@@ -324,4 +471,17 @@ export class TrustManager {
   private enqueue(work: () => Promise<void>): void {
     this.queue = this.queue.then(work).catch((err: unknown) => this.logger.warn({ err }, 'trust step failed'));
   }
+}
+
+const round2 = (v: number): number => Math.round(v * 100) / 100;
+/** sig3 keeps three significant digits (rates from 0.001 to 2000 TFLOP/s). */
+const sig3 = (v: number): number => Number(v.toPrecision(3));
+
+/** formatWork prints flops as "12.3 TFLOP". */
+export function formatWork(flops: number): string {
+  return flops >= 1e12 ? `${round2(flops / 1e12)} TFLOP` : `${round2(flops / 1e9)} GFLOP`;
+}
+
+function formatTflops(t: number | undefined): string {
+  return t === undefined ? 'nothing about speed' : `${round2(t)} TFLOP/s`;
 }

@@ -6,7 +6,8 @@ import type { AssignShardWire as _tessera_v1_AssignShardWire, AssignShard as _te
 import type { CancelShardWire as _tessera_v1_CancelShardWire, CancelShard as _tessera_v1_CancelShard } from '../../tessera/v1/CancelShard.js';
 import type { ShardUpdateAckWire as _tessera_v1_ShardUpdateAckWire, ShardUpdateAck as _tessera_v1_ShardUpdateAck } from '../../tessera/v1/ShardUpdateAck.js';
 import type { ComputeChallengeWire as _tessera_v1_ComputeChallengeWire, ComputeChallenge as _tessera_v1_ComputeChallenge } from '../../tessera/v1/ComputeChallenge.js';
-import type { RevealRowsWire as _tessera_v1_RevealRowsWire, RevealRows as _tessera_v1_RevealRows } from '../../tessera/v1/RevealRows.js';
+import type { RevealTilesWire as _tessera_v1_RevealTilesWire, RevealTiles as _tessera_v1_RevealTiles } from '../../tessera/v1/RevealTiles.js';
+import type { PingWire as _tessera_v1_PingWire, Ping as _tessera_v1_Ping } from '../../tessera/v1/Ping.js';
 
 export interface ConnectResponseWire {
   'welcome'?: (_tessera_v1_WelcomeWire | null);
@@ -15,8 +16,9 @@ export interface ConnectResponseWire {
   'cancelShard'?: (_tessera_v1_CancelShardWire | null);
   'shardUpdateAck'?: (_tessera_v1_ShardUpdateAckWire | null);
   'computeChallenge'?: (_tessera_v1_ComputeChallengeWire | null);
-  'revealRows'?: (_tessera_v1_RevealRowsWire | null);
-  'msg'?: "welcome"|"heartbeatAck"|"assignShard"|"cancelShard"|"shardUpdateAck"|"computeChallenge"|"revealRows";
+  'revealTiles'?: (_tessera_v1_RevealTilesWire | null);
+  'ping'?: (_tessera_v1_PingWire | null);
+  'msg'?: "welcome"|"heartbeatAck"|"assignShard"|"cancelShard"|"shardUpdateAck"|"computeChallenge"|"revealTiles"|"ping";
 }
 
 export interface ConnectResponse {
@@ -26,6 +28,7 @@ export interface ConnectResponse {
   'cancelShard'?: (_tessera_v1_CancelShard | null);
   'shardUpdateAck'?: (_tessera_v1_ShardUpdateAck | null);
   'computeChallenge'?: (_tessera_v1_ComputeChallenge | null);
-  'revealRows'?: (_tessera_v1_RevealRows | null);
-  'msg'?: "welcome"|"heartbeatAck"|"assignShard"|"cancelShard"|"shardUpdateAck"|"computeChallenge"|"revealRows";
+  'revealTiles'?: (_tessera_v1_RevealTiles | null);
+  'ping'?: (_tessera_v1_Ping | null);
+  'msg'?: "welcome"|"heartbeatAck"|"assignShard"|"cancelShard"|"shardUpdateAck"|"computeChallenge"|"revealTiles"|"ping";
 }

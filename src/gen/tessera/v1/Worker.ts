@@ -5,6 +5,7 @@ import type { TimestampWire as _google_protobuf_TimestampWire, Timestamp as _goo
 import type { TrustStateWire as _tessera_v1_TrustStateWire, TrustState as _tessera_v1_TrustState } from '../../tessera/v1/TrustState.js';
 import type { TrustFlagWire as _tessera_v1_TrustFlagWire, TrustFlag as _tessera_v1_TrustFlag } from '../../tessera/v1/TrustFlag.js';
 import type { ReputationWire as _tessera_v1_ReputationWire, Reputation as _tessera_v1_Reputation } from '../../tessera/v1/Reputation.js';
+import type { ChallengeSummaryWire as _tessera_v1_ChallengeSummaryWire, ChallengeSummary as _tessera_v1_ChallengeSummary } from '../../tessera/v1/ChallengeSummary.js';
 
 export interface WorkerWire {
   'id'?: (string);
@@ -20,6 +21,9 @@ export interface WorkerWire {
   'trust'?: (_tessera_v1_TrustStateWire);
   'flags'?: (_tessera_v1_TrustFlagWire)[];
   'reputation'?: (_tessera_v1_ReputationWire | null);
+  'challenges'?: (_tessera_v1_ChallengeSummaryWire)[];
+  'unverifiedReason'?: (string);
+  'provenGpus'?: (number);
 }
 
 export interface Worker {
@@ -36,4 +40,7 @@ export interface Worker {
   'trust': (_tessera_v1_TrustState);
   'flags': (_tessera_v1_TrustFlag)[];
   'reputation': (_tessera_v1_Reputation | null);
+  'challenges': (_tessera_v1_ChallengeSummary)[];
+  'unverifiedReason': (string);
+  'provenGpus': (number);
 }
