@@ -55,6 +55,10 @@ export async function jobSpecFromDoc(doc: Record<string, unknown>, baseDir: stri
     priority: Number(doc.priority ?? 0),
     regions: ((doc.regions as unknown[] | undefined) ?? []).map(text),
     labels: (doc.labels as Record<string, string> | undefined) ?? {},
+    // Trust and reliability floors (docs/jobs.md): the gateway checks their ranges.
+    requireVerified: doc.requireVerified === true,
+    minReputation: Number(doc.minReputation ?? 0),
+    minUptime_30d: Number(doc.minUptime30d ?? 0),
   };
   if (doc.gang) spec.gang = doc.gang;
   else if (doc.independent) spec.independent = doc.independent;

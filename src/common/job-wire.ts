@@ -45,6 +45,7 @@ export function specFromWire(spec: JobSpecOut | null): unknown {
     labels: spec.labels,
     requireVerified: spec.requireVerified,
     minReputation: spec.minReputation,
+    minUptime30d: spec.minUptime_30d,
     partition:
       spec.partition === 'gang'
         ? { kind: 'gang', worldSize: spec.gang?.worldSize }
@@ -98,6 +99,7 @@ export function specToWire(spec: JobSpec): JobSpecWire {
     labels: spec.labels,
     requireVerified: spec.requireVerified,
     minReputation: spec.minReputation,
+    minUptime_30d: spec.minUptime30d,
     ...(p.kind === 'gang' ? { gang: { worldSize: p.worldSize } } : { independent: { shardCount: p.shardCount, inputs: p.inputs } }),
   };
 }

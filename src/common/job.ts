@@ -117,6 +117,7 @@ export const jobSpecSchema = z
     requireVerified: z.boolean().default(false),
     /** Only workers with at least this reputation (0–100). */
     minReputation: z.number().min(0, 'expected 0 to 100').max(100, 'expected 0 to 100').default(0),
+    minUptime30d: z.number().min(0, 'expected 0 to 1').max(1, 'expected 0 to 1').default(0),
   })
   .superRefine((spec, ctx) => {
     if (spec.partition.kind === 'independent' && spec.partition.inputs.length > 0 && spec.partition.shardCount > spec.partition.inputs.length) {

@@ -172,7 +172,8 @@ export function trustStateToWire(state: TrustState): TrustStateOut {
 
 /** reputationToWire converts a score with its breakdown. */
 export function reputationToWire(r: ReputationScore): ReputationWire {
-  return { score: r.score, components: r.components, events: r.events, asOf: timestampToWire(r.asOfMs) };
+  const uptime = (['d1', 'd7', 'd30'] as const).flatMap((k) => (r.uptime[k] === undefined ? [] : [{ window: k.slice(1) + 'd', value: r.uptime[k] }]));
+  return { score: r.score, record: r.record, tenureDays: r.tenureDays, uptime, components: r.components, events: r.events, asOf: timestampToWire(r.asOfMs) };
 }
 
 /** challengeToWire converts one device's last challenge. */

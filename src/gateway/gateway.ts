@@ -91,7 +91,7 @@ export async function startGateway(config: GatewayConfig, store: TopologyStore, 
       // The score is recomputed from the event log for this instant; `as_of` lets anyone repeat it.
       // As of a moment before the read: an event written meanwhile is stamped later, so the CLI recomputes exactly this.
       const asOfMs = Date.now() - 1;
-      const reputation = computeReputation(await trustStore.events(id), asOfMs);
+      const reputation = computeReputation(await trustStore.reputationInputs(id, worker.joinedAtMs, asOfMs));
       return { worker: workerToWire(worker, trustView.get(id), reputation, { deviceIds: await seesDeviceIds(call.metadata) }) };
     }),
     GetFleetSummary: counted('GetFleetSummary', () => Promise.resolve(fleetSupply(view, trustView))),

@@ -33,6 +33,7 @@ const PROTO_NAMES: Record<string, string> = {
   worldSize: 'world_size',
   requireVerified: 'require_verified',
   minReputation: 'min_reputation',
+  minUptime30d: 'min_uptime_30d',
 };
 
 /** protoPath rewrites "spec.partition.shardCount" as "spec.independent.shard_count" and so on. */

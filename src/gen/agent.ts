@@ -52,6 +52,7 @@ import type { ShardUpdateWire as _tessera_v1_ShardUpdateWire, ShardUpdate as _te
 import type { ShardUpdateAckWire as _tessera_v1_ShardUpdateAckWire, ShardUpdateAck as _tessera_v1_ShardUpdateAck } from './tessera/v1/ShardUpdateAck.js';
 import type { TileRefWire as _tessera_v1_TileRefWire, TileRef as _tessera_v1_TileRef } from './tessera/v1/TileRef.js';
 import type { TrustFlagWire as _tessera_v1_TrustFlagWire, TrustFlag as _tessera_v1_TrustFlag } from './tessera/v1/TrustFlag.js';
+import type { UptimeWindowWire as _tessera_v1_UptimeWindowWire, UptimeWindow as _tessera_v1_UptimeWindow } from './tessera/v1/UptimeWindow.js';
 import type { WelcomeWire as _tessera_v1_WelcomeWire, Welcome as _tessera_v1_Welcome } from './tessera/v1/Welcome.js';
 import type { WorkerWire as _tessera_v1_WorkerWire, Worker as _tessera_v1_Worker } from './tessera/v1/Worker.js';
 
@@ -122,6 +123,7 @@ export interface ProtoGrpcType {
       TileRef: MessageTypeDefinition<_tessera_v1_TileRefWire, _tessera_v1_TileRef>
       TrustFlag: MessageTypeDefinition<_tessera_v1_TrustFlagWire, _tessera_v1_TrustFlag>
       TrustState: EnumTypeDefinition
+      UptimeWindow: MessageTypeDefinition<_tessera_v1_UptimeWindowWire, _tessera_v1_UptimeWindow>
       VirtualizationMode: EnumTypeDefinition
       Welcome: MessageTypeDefinition<_tessera_v1_WelcomeWire, _tessera_v1_Welcome>
       Worker: MessageTypeDefinition<_tessera_v1_WorkerWire, _tessera_v1_Worker>

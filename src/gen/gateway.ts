@@ -48,6 +48,7 @@ import type { StreamJobEventsResponseWire as _tessera_v1_StreamJobEventsResponse
 import type { SubmitJobRequestWire as _tessera_v1_SubmitJobRequestWire, SubmitJobRequest as _tessera_v1_SubmitJobRequest } from './tessera/v1/SubmitJobRequest.js';
 import type { SubmitJobResponseWire as _tessera_v1_SubmitJobResponseWire, SubmitJobResponse as _tessera_v1_SubmitJobResponse } from './tessera/v1/SubmitJobResponse.js';
 import type { TrustFlagWire as _tessera_v1_TrustFlagWire, TrustFlag as _tessera_v1_TrustFlag } from './tessera/v1/TrustFlag.js';
+import type { UptimeWindowWire as _tessera_v1_UptimeWindowWire, UptimeWindow as _tessera_v1_UptimeWindow } from './tessera/v1/UptimeWindow.js';
 import type { WatchWorkersRequestWire as _tessera_v1_WatchWorkersRequestWire, WatchWorkersRequest as _tessera_v1_WatchWorkersRequest } from './tessera/v1/WatchWorkersRequest.js';
 import type { WatchWorkersResponseWire as _tessera_v1_WatchWorkersResponseWire, WatchWorkersResponse as _tessera_v1_WatchWorkersResponse } from './tessera/v1/WatchWorkersResponse.js';
 import type { WorkerWire as _tessera_v1_WorkerWire, Worker as _tessera_v1_Worker } from './tessera/v1/Worker.js';
@@ -115,6 +116,7 @@ export interface ProtoGrpcType {
       SubmitJobResponse: MessageTypeDefinition<_tessera_v1_SubmitJobResponseWire, _tessera_v1_SubmitJobResponse>
       TrustFlag: MessageTypeDefinition<_tessera_v1_TrustFlagWire, _tessera_v1_TrustFlag>
       TrustState: EnumTypeDefinition
+      UptimeWindow: MessageTypeDefinition<_tessera_v1_UptimeWindowWire, _tessera_v1_UptimeWindow>
       VirtualizationMode: EnumTypeDefinition
       WatchWorkersRequest: MessageTypeDefinition<_tessera_v1_WatchWorkersRequestWire, _tessera_v1_WatchWorkersRequest>
       WatchWorkersResponse: MessageTypeDefinition<_tessera_v1_WatchWorkersResponseWire, _tessera_v1_WatchWorkersResponse>

@@ -10,6 +10,7 @@ import type { MigDeviceWire as _tessera_v1_MigDeviceWire, MigDevice as _tessera_
 import type { ReputationWire as _tessera_v1_ReputationWire, Reputation as _tessera_v1_Reputation } from './tessera/v1/Reputation.js';
 import type { ReputationComponentWire as _tessera_v1_ReputationComponentWire, ReputationComponent as _tessera_v1_ReputationComponent } from './tessera/v1/ReputationComponent.js';
 import type { TrustFlagWire as _tessera_v1_TrustFlagWire, TrustFlag as _tessera_v1_TrustFlag } from './tessera/v1/TrustFlag.js';
+import type { UptimeWindowWire as _tessera_v1_UptimeWindowWire, UptimeWindow as _tessera_v1_UptimeWindow } from './tessera/v1/UptimeWindow.js';
 import type { WorkerWire as _tessera_v1_WorkerWire, Worker as _tessera_v1_Worker } from './tessera/v1/Worker.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -35,6 +36,7 @@ export interface ProtoGrpcType {
       ReputationComponent: MessageTypeDefinition<_tessera_v1_ReputationComponentWire, _tessera_v1_ReputationComponent>
       TrustFlag: MessageTypeDefinition<_tessera_v1_TrustFlagWire, _tessera_v1_TrustFlag>
       TrustState: EnumTypeDefinition
+      UptimeWindow: MessageTypeDefinition<_tessera_v1_UptimeWindowWire, _tessera_v1_UptimeWindow>
       VirtualizationMode: EnumTypeDefinition
       Worker: MessageTypeDefinition<_tessera_v1_WorkerWire, _tessera_v1_Worker>
     }

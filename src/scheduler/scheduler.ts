@@ -44,8 +44,8 @@ export async function startScheduler(config: SchedulerConfig, store: TopologySto
   const trust = new TrustManager(trustStore, trustView, view, service, config, metrics, logger);
   service.trust = trust;
   controller.observer = {
-    shardOutcome: (workerId, outcome) => trust.onShardOutcome(workerId, outcome),
-    extras: (worker) => ({ verified: trust.stateOf(worker) === 'verified', reputation: trust.reputation(worker.id) }),
+    shardOutcome: (workerId, outcome, gpuHours) => trust.onShardOutcome(workerId, outcome, gpuHours),
+    extras: (worker) => ({ verified: trust.stateOf(worker) === 'verified', reputation: trust.reputation(worker.id), uptime30d: trust.uptime30d(worker.id) }),
   };
   await controller.start();
   const { proto } = loadTesseraProto();

@@ -2,19 +2,26 @@
  * trust-store: trust records and each worker's reputation event log, over Kv (etcd or memory).
  *
  *   trust/<worker>                   TrustRecord (written only when it changes)
- *   reputation/<worker>/<ms>-<rand>  ReputationEvent, on a retention lease (8 days: the 7-day
- *                                    window plus a day), so the log is bounded in time
+ *   reputation/<worker>/<day>/<ms>-<rand>
+ *                                    ReputationEvent, on a retention lease (8 days), keyed by UTC
+ *                                    day so one day's events are one range read
+ *   reputation-days/<worker>/<day>   DayRollup folded from that day's events once it ended, on a
+ *                                    32-day lease: at most 32 per worker, enough for 30-day windows
  *   device-ids/<kind>/<sha256(id)>   DeviceIdHolder: the first worker that reported a GPU UUID or
  *                                    serial, kept for good (one key per physical id)
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { ReputationEvent } from '../common/reputation.js';
+import { dayOf, dayStart, foldDay, ROLLUP_RETENTION_DAYS, type DayRollup, type ReputationEvent, type ReputationInputs } from '../common/reputation.js';
 import type { TrustRecord } from '../common/trust.js';
 import { parseJson, type Kv } from './kv.js';
 import { DEFAULT_ROOT } from './keys.js';
 
-/** EVENT_RETENTION_MS: the longest reputation window (7 d) plus a day of slack. */
+/** EVENT_RETENTION_MS: raw events for a week and a day: long enough to rebuild a missed rollup or audit a week. */
 export const EVENT_RETENTION_MS = 8 * 86_400_000;
+/** REBUILD_DAYS: finished days without a rollup are folded from events this far back (events are kept 8 days). */
+const REBUILD_DAYS = 7;
+/** ROLLUP_RETENTION_MS: rollups outlive the 30-day window by two days. */
+const ROLLUP_RETENTION_MS = ROLLUP_RETENTION_DAYS * 86_400_000;
 /** LEASE_ROTATION_MS: a new retention lease each day, so no event outlives the window by more than a day. */
 const LEASE_ROTATION_MS = 86_400_000;
 
@@ -28,6 +35,7 @@ export interface DeviceIdHolder {
 
 export class TrustStore {
   private lease: { id: string; at: number } | undefined;
+  private rollupLease: { id: string; at: number } | undefined;
 
   constructor(
     readonly kv: Kv,
@@ -63,8 +71,39 @@ export class TrustStore {
 
   async append(workerId: string, event: ReputationEvent): Promise<void> {
     const lease = await this.retentionLease();
-    const key = `${this.eventsPrefix(workerId)}${String(event.atMs).padStart(15, '0')}-${randomBytes(3).toString('hex')}`;
+    const key = `${this.eventsPrefix(workerId)}${dayOf(event.atMs)}/${String(event.atMs).padStart(15, '0')}-${randomBytes(3).toString('hex')}`;
     await this.kv.txn({ puts: [{ key, value: JSON.stringify(event), lease }] });
+  }
+
+  rollupsPrefix(workerId: string): string {
+    return `${this.root}reputation-days/${workerId}/`;
+  }
+
+  /** rollups lists a worker's day rollups (at most 32), oldest first. */
+  async rollups(workerId: string): Promise<DayRollup[]> {
+    const { entries } = await this.kv.range(this.rollupsPrefix(workerId));
+    return entries.map((e) => parseJson<DayRollup>(e.value)).filter((r): r is DayRollup => r !== undefined);
+  }
+
+  /** eventsOfDay reads one UTC day of a worker's events (one range read, bounded by a day). */
+  async eventsOfDay(workerId: string, day: string): Promise<ReputationEvent[]> {
+    const { entries } = await this.kv.range(`${this.eventsPrefix(workerId)}${day}/`);
+    return entries.map((e) => parseJson<ReputationEvent>(e.value)).filter((e): e is ReputationEvent => e !== undefined);
+  }
+
+  /**
+   * rollUp folds a finished day's events into its rollup, unless it exists (a rollup is written
+   * once: replicas racing write the same fold, and the first wins).
+   */
+  async rollUp(workerId: string, day: string, previous: DayRollup | undefined): Promise<DayRollup> {
+    const key = `${this.rollupsPrefix(workerId)}${day}`;
+    const existing = await this.kv.get(key);
+    const stored = existing && parseJson<DayRollup>(existing.value);
+    if (stored) return stored;
+    const rollup = foldDay(day, previous, await this.eventsOfDay(workerId, day));
+    const lease = await this.rollupRetentionLease();
+    await this.kv.txn({ compares: [{ key, modRevision: 0 }], puts: [{ key, value: JSON.stringify(rollup), lease }] });
+    return rollup;
   }
 
   /**
@@ -84,9 +123,34 @@ export class TrustStore {
     throw new Error(`device id ${kind} ${id}: could not read or record its holder`);
   }
 
+  /**
+   * reputationInputs gathers what computeReputation needs as of an instant: the stored rollups,
+   * any finished day of the last week not rolled up yet (folded here from its events, in memory),
+   * and the events of the instant's day. The API and the CLI both call this.
+   */
+  async reputationInputs(workerId: string, joinedAtMs: number, asOfMs: number): Promise<ReputationInputs> {
+    const stored = new Map((await this.rollups(workerId)).map((r) => [r.day, r]));
+    const today = dayOf(asOfMs);
+    const firstDay = dayOf(Math.max(joinedAtMs, asOfMs - REBUILD_DAYS * 86_400_000));
+    let previous = stored.get(dayOf(dayStart(firstDay) - 86_400_000));
+    for (let t = dayStart(firstDay); dayOf(t) < today; t += 86_400_000) {
+      const day = dayOf(t);
+      const rollup = stored.get(day) ?? foldDay(day, previous, await this.eventsOfDay(workerId, day));
+      stored.set(day, rollup);
+      previous = rollup;
+    }
+    return { rollups: [...stored.values()], today: await this.eventsOfDay(workerId, today), joinedAtMs, asOfMs };
+  }
+
+  /** events lists a worker's retained events (up to 8 days), oldest first: for audits and exports. */
   async events(workerId: string): Promise<ReputationEvent[]> {
     const { entries } = await this.kv.range(this.eventsPrefix(workerId));
     return entries.map((e) => parseJson<ReputationEvent>(e.value)).filter((e): e is ReputationEvent => e !== undefined);
+  }
+
+  private async rollupRetentionLease(): Promise<string> {
+    if (!this.rollupLease || Date.now() - this.rollupLease.at > LEASE_ROTATION_MS) this.rollupLease = { id: await this.kv.grantLease(ROLLUP_RETENTION_MS), at: Date.now() };
+    return this.rollupLease.id;
   }
 
   private async retentionLease(): Promise<string> {

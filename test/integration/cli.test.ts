@@ -82,6 +82,8 @@ describe('tessera hardware', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/NVIDIA H200\s+143771 MiB\s+GPU-930ea816-c446-2969-4661-c22fcd35a1d9\s+1654124008041\s+00000000:00:06\.0\s+pass-through\s+9\.0\s+disabled/);
     expect(result.stdout).toContain('driver:   580.159.04 (CUDA 13.0)');
+    // VRAM is the worker's claim: no challenge proves it, and the output says so.
+    expect(result.stdout).toContain('VRAM (CLAIMED)');
   });
 });
 

@@ -37,6 +37,7 @@ const CASES: Array<[string, Partial<JobSpecWire>, RegExp]> = [
   ['17 GPUs per shard', { resources: { gpuCount: 17 } }, /^spec\.resources\.gpu_count: expected at most 16 GPUs per shard/],
   ['an unknown GPU model', { resources: { gpuModels: ['H10'] } }, /^spec\.resources\.gpu_models\[0\]: expected a GPU model Tessera knows: .*H100/],
   ['negative CPU cores', { resources: { cpuCores: -1 } }, /^spec\.resources\.cpu_cores: expected more than 0 cores/],
+  ['an uptime floor above 1', { minUptime_30d: 1.5 }, /^spec\.min_uptime_30d: expected 0 to 1/],
   ['an eight-day timeout', { timeoutSeconds: 8 * 86_400 }, /^spec\.timeout_seconds: expected at most 604800 seconds/],
   ['eleven attempts', { maxAttempts: 11 }, /^spec\.max_attempts: expected at most 10 attempts/],
   ['a priority of 5000', { priority: 5000 }, /^spec\.priority: /],

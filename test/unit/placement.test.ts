@@ -25,6 +25,14 @@ const stack = newPlacementStack();
 const cpuFleet = buildIndex([worker('w-a'), worker('w-b'), worker('w-c')].map((w) => [w, true] as [WorkerRecord, boolean]));
 
 describe('placement', () => {
+  it('keeps workers below a job\'s 30-day uptime floor out, and says so', () => {
+    const index = buildIndex([worker('w-a'), worker('w-b'), worker('w-c')].map((w) => [w, true] as [WorkerRecord, boolean]), (w) => ({ uptime30d: w.id === 'w-a' ? 0.95 : w.id === 'w-b' ? 0.5 : undefined }));
+    const decision = stack.place(index, new UsageTable(), ask({}, { minUptime30d: 0.9 }));
+    expect(decision.ok && decision.placement.workerId).toBe('w-a');
+    const none = stack.place(index, new UsageTable(), ask({}, { minUptime30d: 0.99 }));
+    expect(none.explanation.summary).toBe('0 of 3 workers fit: 3 were connected less than 99 % of the last 30 days');
+  });
+
   it('explains an 8 × H100 shard on a CPU fleet in words, per reason', () => {
     const decision = stack.place(cpuFleet, new UsageTable(), ask({ gpuCount: 8, gpuModels: ['H100'] }));
     expect(decision.ok).toBe(false);

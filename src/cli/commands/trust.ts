@@ -4,6 +4,7 @@
  * clear a worker's flags after looking into them.
  */
 import { Command, Option } from 'commander';
+import type { ReputationInputs } from '../../common/reputation.js';
 import { failAndExit } from '../lifecycle.js';
 import { addStoreOptions, splitList } from '../options.js';
 
@@ -23,25 +24,46 @@ async function trustStore(flags: StoreFlags) {
 
 export function trustCommands(): Command[] {
   const reputation = new Command('reputation')
-    .description("Recompute a worker's reputation from its event log (docs/reputation.md)")
-    .argument('<worker-id>')
+    .description("Recompute a worker's reputation from its rollups and events in the store (docs/reputation.md)")
+    .argument('[worker-id]', 'the worker (not needed with --from-file)')
     .option('--explain', 'show every term of the formula')
     .addOption(new Option('--as-of <time>', 'compute for this instant (ISO time or epoch ms), e.g. the as_of GetWorker returned'))
+    .option('--export', 'print the inputs (rollups, the day\'s events, join time) and every retained event as JSON, to recompute elsewhere')
+    .addOption(new Option('--from-file <path>', 'recompute from a file written by --export, without the store'))
     .option('--json', 'print JSON');
   addStoreOptions(reputation);
-  reputation.action(async (workerId: string, flags: StoreFlags & { explain?: boolean; asOf?: string; json?: boolean }) => {
+  reputation.action(async (workerId: string | undefined, flags: StoreFlags & { explain?: boolean; asOf?: string; json?: boolean; export?: boolean; fromFile?: string }) => {
     try {
-      const { computeReputation } = await import('../../common/reputation.js');
-      const { kv, store } = await trustStore(flags);
-      const asOf = flags.asOf === undefined ? Date.now() : /^\d+$/.test(flags.asOf) ? Number(flags.asOf) : Date.parse(flags.asOf);
-      if (!Number.isFinite(asOf)) throw new Error(`--as-of: expected an ISO time or epoch milliseconds, got ${flags.asOf}`);
-      const score = computeReputation(await store.events(workerId), asOf);
-      await kv.close();
+      const { computeReputation, tenureDetail } = await import('../../common/reputation.js');
+      let inputs: ReputationInputs;
+      if (flags.fromFile) {
+        const { readFile } = await import('node:fs/promises');
+        inputs = (JSON.parse(await readFile(flags.fromFile, 'utf8')) as { inputs: typeof inputs }).inputs;
+        workerId ??= 'exported worker';
+      } else {
+        if (!workerId) throw new Error('name a worker, or pass --from-file');
+        const asOf = flags.asOf === undefined ? Date.now() : /^\d+$/.test(flags.asOf) ? Number(flags.asOf) : Date.parse(flags.asOf);
+        if (!Number.isFinite(asOf)) throw new Error(`--as-of: expected an ISO time or epoch milliseconds, got ${flags.asOf}`);
+        const { kv, store } = await trustStore(flags);
+        try {
+          const record = await kv.get(`${flags.etcdPrefix ?? '/tessera/v1/'}workers/${workerId}`);
+          if (!record) throw new Error(`no worker ${workerId} in the store`);
+          const joinedAtMs = (JSON.parse(record.value) as { joinedAtMs: number }).joinedAtMs;
+          inputs = await store.reputationInputs(workerId, joinedAtMs, asOf);
+          if (flags.export) {
+            process.stdout.write(JSON.stringify({ workerId, inputs, retainedEvents: await store.events(workerId) }, null, 2) + '\n');
+            return;
+          }
+        } finally {
+          await kv.close();
+        }
+      }
+      const score = computeReputation(inputs);
       if (flags.json) return void process.stdout.write(JSON.stringify(score, null, 2) + '\n');
-      process.stdout.write(`${workerId}: reputation ${score.score.toFixed(3)} (${score.events} events, as of ${new Date(asOf).toISOString()})\n`);
+      process.stdout.write(`${workerId}: reputation ${score.score.toFixed(3)} (${score.events} events, as of ${new Date(inputs.asOfMs).toISOString()})\n`);
       if (flags.explain) {
         for (const c of score.components) process.stdout.write(`  ${c.name.padEnd(10)} ${(100 * c.value).toFixed(1).padStart(5)}% × ${c.weight.toFixed(2)}  ${c.detail}\n`);
-        process.stdout.write(`  score = 100 × Σ value × weight = ${score.score.toFixed(3)}\n`);
+        process.stdout.write(`  record = 100 × Σ value × weight = ${score.record.toFixed(3)}\n  ${tenureDetail(score)} = ${score.score.toFixed(3)}\n`);
       }
     } catch (err) {
       failAndExit(err);

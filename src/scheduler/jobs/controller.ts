@@ -56,7 +56,7 @@ export class JobController {
   private readonly stack = newPlacementStack();
   private stopped = false;
   /** observer hears shard outcomes (the reputation log) and supplies trust facts to placement. */
-  observer: { shardOutcome(workerId: string, outcome: 'completed' | 'lost'): void; extras: NodeExtras } | undefined;
+  observer: { shardOutcome(workerId: string, outcome: 'completed' | 'lost', gpuHours: number): void; extras: NodeExtras } | undefined;
 
   constructor(
     private readonly store: JobStore,
@@ -222,7 +222,7 @@ export class JobController {
   }
 
   private askOf(job: JobRecord): ShardAsk {
-    return { resources: job.spec.resources, regions: job.spec.regions, labels: job.spec.labels, requireVerified: job.spec.requireVerified, minReputation: job.spec.minReputation };
+    return { resources: job.spec.resources, regions: job.spec.regions, labels: job.spec.labels, requireVerified: job.spec.requireVerified, minReputation: job.spec.minReputation, minUptime30d: job.spec.minUptime30d };
   }
 
   /** busy: the worker holds a placed or running shard (challenges wait until it does not). */
@@ -317,7 +317,11 @@ export class JobController {
   /** endAttempt applies the rules: success, retry, give up — for a gang, for all ranks at once. */
   private async endAttempt(job: JobRecord, shard: ShardRecord, end: AttemptEnd): Promise<void> {
     // The worker's record: a shard it completed, or one it lost. A non-zero exit is the job's doing.
-    if (shard.workerId && (succeeded(end) || end.lost)) this.observer?.shardOutcome(shard.workerId, end.lost ? 'lost' : 'completed');
+    if (shard.workerId && (succeeded(end) || end.lost)) {
+      // Weighted by GPU-hours (a CPU-only shard counts as one GPU), so losing a day-long 8-GPU gang rank costs more than a short test.
+      const hours = shard.startedAtMs ? Math.max(0, Date.now() - shard.startedAtMs) / 3_600_000 : 0;
+      this.observer?.shardOutcome(shard.workerId, end.lost ? 'lost' : 'completed', Math.max(1, job.spec.resources.gpuCount) * hours);
+    }
     if (job.spec.partition.kind === 'gang') return this.endGangRank(job, shard, end);
     const version = this.cache.shards.get(job.id)?.get(shard.index);
     if (!version) return;

@@ -9,6 +9,7 @@ export const REASON_TEXT: Record<FilterReason, (ask: ShardAsk) => string> = {
   offline: () => 'are offline',
   unverified: () => 'are not verified',
   reputation: (ask) => `have a reputation under ${ask.minReputation ?? 0}`,
+  uptime: (ask) => `were connected less than ${Math.round(100 * (ask.minUptime30d ?? 0))} % of the last 30 days`,
   region: (ask) => `are outside region ${ask.regions.join(' or ')}`,
   labels: (ask) => `lack labels ${Object.entries(ask.labels).map(([k, v]) => `${k}=${v}`).join(',')}`,
   'gpu-model': (ask) => `lack GPU model ${ask.resources.gpuModels.join(' or ')}`,

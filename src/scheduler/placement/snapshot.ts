@@ -10,7 +10,7 @@ import type { NodeInfo } from './types.js';
 import { UsageTable } from './usage.js';
 
 /** nodeOf converts one worker. */
-export function nodeOf(worker: WorkerRecord, online: boolean, extras: { reputation?: number; latencyMs?: number; verified?: boolean } = {}): NodeInfo {
+export function nodeOf(worker: WorkerRecord, online: boolean, extras: { reputation?: number; uptime30d?: number; latencyMs?: number; verified?: boolean } = {}): NodeInfo {
   const gpus = worker.hardware.gpus.map((g, index) => ({ index, name: g.name, family: familyOf(g.name), memoryMib: g.memoryTotalMib }));
   return {
     id: worker.id,
@@ -26,7 +26,7 @@ export function nodeOf(worker: WorkerRecord, online: boolean, extras: { reputati
 }
 
 /** NodeExtras are what the scheduler knows of a worker beyond its record (trust, reputation). */
-export type NodeExtras = (worker: WorkerRecord) => { reputation?: number; latencyMs?: number; verified?: boolean };
+export type NodeExtras = (worker: WorkerRecord) => { reputation?: number; uptime30d?: number; latencyMs?: number; verified?: boolean };
 
 /** buildIndex indexes every worker. */
 export function buildIndex(workers: Iterable<[WorkerRecord, boolean]>, extras?: NodeExtras): NodeIndex {

@@ -12,7 +12,7 @@ import { MemoryFilter } from './filters/memory.js';
 import { OnlineFilter } from './filters/online.js';
 import { RegionFilter } from './filters/region.js';
 import { VerifiedFilter } from './filters/verified.js';
-import { MinReputationFilter } from './filters/reputation.js';
+import { MinReputationFilter, MinUptimeFilter } from './filters/reputation.js';
 import { failureSummary } from './explain.js';
 import { usableGpus } from './gpus.js';
 import type { NodeIndex } from './node-index.js';
@@ -97,6 +97,7 @@ export function newPlacementStack(): PlacementStack {
       OnlineFilter, // offline supply is never a candidate, so it goes first
       VerifiedFilter, // unproven hardware is not supply for jobs that ask for proof
       MinReputationFilter, // nor are workers below the job's reputation floor
+      MinUptimeFilter, // or connected less of the last 30 days than the job asks
       RegionFilter, // static properties next: cheap, and they never change as shards land
       LabelFilter,
       GpuModelFilter, // usually pre-empted by the family index; kept for nodes reached by scan

@@ -24,6 +24,8 @@ export interface NodeInfo {
   memoryMib: number;
   /** 0–100 from the reputation log; undefined until one is computed. */
   reputation?: number;
+  /** Share of the last 30 days connected (since joining), from the reputation rollups; undefined until computed. */
+  uptime30d?: number;
   /** Whether the hardware this worker reports passed its challenges. */
   verified?: boolean;
   /** Measured round trip to the scheduler, milliseconds; undefined when not measured. */
@@ -51,10 +53,11 @@ export interface ShardAsk {
   labels: Record<string, string>;
   requireVerified?: boolean;
   minReputation?: number;
+  minUptime30d?: number;
 }
 
 /** FilterReason is the named table of why a node cannot take a shard. */
-export type FilterReason = 'offline' | 'unverified' | 'reputation' | 'region' | 'labels' | 'gpu-model' | 'gpu-count' | 'gpu-memory' | 'cpu' | 'memory';
+export type FilterReason = 'offline' | 'unverified' | 'reputation' | 'uptime' | 'region' | 'labels' | 'gpu-model' | 'gpu-count' | 'gpu-memory' | 'cpu' | 'memory';
 
 /** Filter is one feasibility stage; it returns true when the node can take the shard. */
 export interface Filter {

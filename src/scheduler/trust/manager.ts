@@ -19,7 +19,7 @@ import type { ComputeChallengeWire } from '../../gen/tessera/v1/ComputeChallenge
 import type { RevealTilesWire } from '../../gen/tessera/v1/RevealTiles.js';
 import { newChallengeSeed, pickTiles, type TileRef } from '../../common/challenge.js';
 import type { Logger } from '../../common/logger.js';
-import { computeReputation, type ReputationEvent, type ReputationScore } from '../../common/reputation.js';
+import { applyEvent, computeReputation, dayOf, startFold, type DayFold, type DayRollup, type ReputationEvent, type ReputationScore } from '../../common/reputation.js';
 import { hardwareHash, trustStateOf, type ChallengeRecord, type TrustFlagRecord, type TrustRecord, type TrustState } from '../../common/trust.js';
 import type { WorkerRecord } from '../../common/worker.js';
 import type { TopologyView } from '../../store/topology-view.js';
@@ -94,6 +94,10 @@ const REPLAY_MEMORY = 10_000;
 const REVEAL_TIMEOUT_MS = 30_000;
 /** REPUTATION_REFRESH_MS: how often placement's copy of online workers' scores is recomputed. */
 const REPUTATION_REFRESH_MS = 15_000;
+/** ROLLUP_INTERVAL_MS: how often finished days are rolled up. */
+const ROLLUP_INTERVAL_MS = 3_600_000;
+/** ROLLUP_CATCH_UP_DAYS: finished days rolled up if missing (raw events are kept 8 days). */
+const ROLLUP_CATCH_UP_DAYS = 7;
 /** UNVERIFIABLE_RETRY_DELAYS: a round with unverifiable devices is retried after this many challenge delays (20 s by default). */
 const UNVERIFIABLE_RETRY_DELAYS = 20;
 /** COHORTS: each periodic tick challenges about 1/COHORTS of the online workers at the same instant. */
@@ -110,6 +114,9 @@ export class TrustManager {
   private cohortTimer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
   private events: Promise<void> = Promise.resolve();
+  /** reputationCopies: per online worker, its rollups and today's fold, for placement's scores. */
+  private readonly reputationCopies = new Map<string, { rollups: DayRollup[]; fold: DayFold }>();
+  private rollupTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: TrustStore,
@@ -127,11 +134,16 @@ export class TrustManager {
     });
     this.refresher = setInterval(() => void this.refreshScores(), REPUTATION_REFRESH_MS);
     this.refresher.unref();
+    // Finished days are rolled up hourly (and soon after start): a missed midnight is caught up.
+    this.rollupTimer = setInterval(() => void this.rollUpFinishedDays(), ROLLUP_INTERVAL_MS);
+    this.rollupTimer.unref();
+    setTimeout(() => void this.rollUpFinishedDays(), 10_000).unref();
     this.scheduleCohort();
   }
 
   stop(): void {
     clearInterval(this.refresher);
+    clearInterval(this.rollupTimer);
     clearTimeout(this.cohortTimer);
     for (const t of this.timers.values()) clearTimeout(t);
     for (const p of this.pending.values()) clearTimeout(p.timer);
@@ -148,14 +160,20 @@ export class TrustManager {
     return trustStateOf(this.view.get(worker.id), worker.hardware);
   }
 
-  /** reputation is placement's cached score (refreshed every 15 s and after each event). */
+  /** reputation is placement's cached score (recomputed from memory every 15 s). */
   reputation(workerId: string): number | undefined {
     return this.scores.get(workerId)?.score;
   }
 
-  /** reputationOf recomputes a worker's score from its log, as the CLI does. */
+  /** uptime30d is placement's cached 30-day uptime share, for min_uptime_30d. */
+  uptime30d(workerId: string): number | undefined {
+    return this.scores.get(workerId)?.uptime.d30;
+  }
+
+  /** reputationOf recomputes a worker's score from the store, as the API and the CLI do. */
   async reputationOf(workerId: string, asOfMs = Date.now()): Promise<ReputationScore> {
-    return computeReputation(await this.store.events(workerId), asOfMs);
+    const joinedAtMs = this.topology.workers.get(workerId)?.joinedAtMs ?? asOfMs;
+    return computeReputation(await this.store.reputationInputs(workerId, joinedAtMs, asOfMs));
   }
 
   onConnected(worker: WorkerRecord): void {
@@ -195,8 +213,8 @@ export class TrustManager {
     );
   }
 
-  onShardOutcome(workerId: string, outcome: 'completed' | 'lost'): void {
-    this.record(workerId, { kind: 'shard', atMs: Date.now(), outcome });
+  onShardOutcome(workerId: string, outcome: 'completed' | 'lost', gpuHours: number): void {
+    this.record(workerId, { kind: 'shard', atMs: Date.now(), outcome, gpuHours });
   }
 
   onRtt(workerId: string, meanMs: number, jitterMs: number, samples: number): void {
@@ -452,18 +470,57 @@ export class TrustManager {
    * decisions; placement's cached score catches up on the next refresh.
    */
   private record(workerId: string, event: ReputationEvent): void {
+    const copy = this.reputationCopies.get(workerId);
+    if (copy && copy.fold.rollup.day === dayOf(Date.now())) applyEvent(copy.fold, { ...event, atMs: Date.now() });
     this.events = this.events
       // Stamped when written, so a score computed "as of" a time before a read sees every event up to it.
       .then(() => this.store.append(workerId, { ...event, atMs: Date.now() }))
       .catch((err: unknown) => this.logger.warn({ err, workerId }, 'appending a reputation event failed'));
   }
 
+  /**
+   * refreshScores recomputes placement's copy of online workers' scores from memory: each worker's
+   * rollups (read once a day) and today's fold (advanced event by event in record()). The store is
+   * read only when the day turns or a worker is new here — never the whole log.
+   */
   private async refreshScores(): Promise<void> {
+    const now = Date.now();
+    const today = dayOf(now);
     for (const id of this.topology.live.keys()) {
       try {
-        this.scores.set(id, await this.reputationOf(id));
+        let copy = this.reputationCopies.get(id);
+        const joinedAtMs = this.topology.workers.get(id)?.joinedAtMs ?? now;
+        if (!copy || copy.fold.rollup.day !== today) {
+          const inputs = await this.store.reputationInputs(id, joinedAtMs, now);
+          const yesterday = inputs.rollups.filter((r) => r.day < today).sort((a, b) => a.day.localeCompare(b.day)).at(-1);
+          const fold = startFold(today, yesterday);
+          for (const e of inputs.today.sort((a, b) => a.atMs - b.atMs)) applyEvent(fold, e);
+          copy = { rollups: inputs.rollups, fold };
+          this.reputationCopies.set(id, copy);
+        }
+        this.scores.set(id, computeReputation({ rollups: copy.rollups, today: [], todayFold: copy.fold, joinedAtMs, asOfMs: now }));
       } catch {
         // The store is unreachable; keep the last score.
+      }
+    }
+    for (const id of this.reputationCopies.keys()) if (!this.topology.live.has(id)) this.reputationCopies.delete(id);
+  }
+
+  /** rollUpFinishedDays writes the rollup of every finished day of the last week that has none, for every known worker. */
+  private async rollUpFinishedDays(): Promise<void> {
+    const today = dayOf(Date.now());
+    for (const worker of this.topology.workers.values()) {
+      try {
+        const stored = new Map((await this.store.rollups(worker.id)).map((r) => [r.day, r]));
+        let previous: DayRollup | undefined;
+        for (let back = ROLLUP_CATCH_UP_DAYS; back >= 1; back--) {
+          const at = Date.now() - back * 86_400_000;
+          const day = dayOf(at);
+          if (day >= today || at < worker.joinedAtMs - 86_400_000) continue;
+          previous = stored.get(day) ?? (await this.store.rollUp(worker.id, day, previous));
+        }
+      } catch (err) {
+        this.logger.warn({ err, workerId: worker.id }, 'rolling up reputation days failed; retried next hour');
       }
     }
   }

@@ -18,6 +18,7 @@ export interface JobSpecWire {
   'independent'?: (_tessera_v1_IndependentPartitionWire | null);
   'requireVerified'?: (boolean);
   'minReputation'?: (number | string);
+  'minUptime_30d'?: (number | string);
   'partition'?: "gang"|"independent";
 }
 
@@ -34,5 +35,6 @@ export interface JobSpec {
   'independent'?: (_tessera_v1_IndependentPartition | null);
   'requireVerified': (boolean);
   'minReputation': (number);
+  'minUptime_30d': (number);
   'partition'?: "gang"|"independent";
 }
