@@ -95,6 +95,12 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
     return this.controller?.busy(workerId) ?? false;
   }
 
+  /** connected says whether the worker has a live stream on this replica. */
+  connected(workerId: string): boolean {
+    const session = this.sessions.get(workerId);
+    return session !== undefined && !session.isClosed;
+  }
+
   /** rttP99Ms is the worker's round-trip p99 as this replica measured it (undefined: not connected here, or not measured yet). */
   rttP99Ms(workerId: string): number | undefined {
     return this.sessions.get(workerId)?.rttP99Ms();

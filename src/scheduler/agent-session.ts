@@ -2,6 +2,7 @@
  * agent-session: one agent's Connect stream on this replica. It keeps per-beat state in memory
  * and touches the store only to renew the lease (rate-limited) or when something changed.
  */
+import { randomBytes } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import type { ConnectRequest } from '../gen/tessera/v1/ConnectRequest.js';
 import type { ConnectResponseWire } from '../gen/tessera/v1/ConnectResponse.js';
@@ -13,6 +14,8 @@ import type { SchedulerMetrics } from './metrics.js';
 
 /** RTT_WINDOW: round trips kept per session for the p99 (about three minutes of 2 s beats). */
 const RTT_WINDOW = 100;
+/** RTT_MIN_SAMPLES: fewer round trips than this say little about the tail. */
+const RTT_MIN_SAMPLES = 5;
 
 /** SessionTimings are the compiled liveness settings a session needs. */
 export interface SessionTimings {
@@ -29,7 +32,6 @@ export class AgentSession {
   private rtts: number[] = [];
   /** The last RTT_WINDOW samples, for the p99 a challenge's limit allows for. */
   private readonly recentRtts: number[] = [];
-  private pingNonce = 0;
   private pingSentAt = new Map<number, number>();
   private rttReportedAt = Date.now();
   /** onRttReport receives each window's mean and jitter (standard deviation), in ms. */
@@ -78,7 +80,8 @@ export class AgentSession {
 
   /** ping asks the agent for an immediate Pong, timed on this scheduler's clock. */
   private ping(now: number): void {
-    const nonce = ++this.pingNonce;
+    // Unpredictable, so a pong cannot be sent before its ping arrives.
+    const nonce = randomBytes(6).readUIntBE(0, 6);
     this.pingSentAt.set(nonce, now);
     // Unanswered pings are forgotten after a few beats; an agent that never answers has no RTT, so it cannot be challenged on time.
     if (this.pingSentAt.size > 8) this.pingSentAt.delete(this.pingSentAt.keys().next().value!);
@@ -96,9 +99,13 @@ export class AgentSession {
     if (this.recentRtts.length > RTT_WINDOW) this.recentRtts.shift();
   }
 
-  /** rttP99Ms is the 99th percentile of the last RTT_WINDOW measured round trips, or undefined before the first. */
+  /**
+   * rttP99Ms is the 99th percentile of the last RTT_WINDOW measured round trips (undefined before
+   * RTT_MIN_SAMPLES: the default is used). It sizes challenge limits, and inflating it does not
+   * loosen a challenge's proof: the work grows with it (sizing.ts).
+   */
   rttP99Ms(): number | undefined {
-    if (this.recentRtts.length === 0) return undefined;
+    if (this.recentRtts.length < RTT_MIN_SAMPLES) return undefined;
     const sorted = [...this.recentRtts].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
   }

@@ -7,8 +7,8 @@
  *                                    day so one day's events are one range read
  *   reputation-days/<worker>/<day>   DayRollup folded from that day's events once it ended, on a
  *                                    32-day lease: at most 32 per worker, enough for 30-day windows
- *   device-ids/<kind>/<sha256(id)>   DeviceIdHolder: the first worker that reported a GPU UUID or
- *                                    serial, kept for good (one key per physical id)
+ *   device-ids/<kind>/<sha256(id)>   DeviceIdHolder: the first worker whose GPU with that UUID or
+ *                                    serial passed a challenge, kept for good (one key per proven id)
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { dayOf, dayStart, foldDay, ROLLUP_RETENTION_DAYS, type DayRollup, type ReputationEvent, type ReputationInputs } from '../common/reputation.js';
@@ -143,6 +143,12 @@ export class TrustStore {
   }
 
   /** events lists a worker's retained events (up to 8 days), oldest first: for audits and exports. */
+  /** deviceIdHolder is who first proved a device id, if anyone did. */
+  async deviceIdHolder(kind: 'uuid' | 'serial', id: string): Promise<DeviceIdHolder | undefined> {
+    const entry = await this.kv.get(`${this.root}device-ids/${kind}/${createHash('sha256').update(id).digest('hex')}`);
+    return entry && parseJson<DeviceIdHolder>(entry.value);
+  }
+
   async events(workerId: string): Promise<ReputationEvent[]> {
     const { entries } = await this.kv.range(this.eventsPrefix(workerId));
     return entries.map((e) => parseJson<ReputationEvent>(e.value)).filter((e): e is ReputationEvent => e !== undefined);

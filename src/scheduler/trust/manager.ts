@@ -19,7 +19,7 @@ import type { ComputeChallengeWire } from '../../gen/tessera/v1/ComputeChallenge
 import type { RevealTilesWire } from '../../gen/tessera/v1/RevealTiles.js';
 import { newChallengeSeed, pickTiles, type TileRef } from '../../common/challenge.js';
 import type { Logger } from '../../common/logger.js';
-import { applyEvent, computeReputation, dayOf, startFold, type DayFold, type DayRollup, type ReputationEvent, type ReputationScore } from '../../common/reputation.js';
+import { applyEvent, computeReputation, dayOf, dayStart, startFold, type DayFold, type DayRollup, type ReputationEvent, type ReputationScore } from '../../common/reputation.js';
 import { hardwareHash, trustStateOf, type ChallengeRecord, type TrustFlagRecord, type TrustRecord, type TrustState } from '../../common/trust.js';
 import type { WorkerRecord } from '../../common/worker.js';
 import type { TopologyView } from '../../store/topology-view.js';
@@ -35,6 +35,8 @@ export interface TrustLink {
   sendReveal(workerId: string, message: RevealTilesWire): boolean;
   busy(workerId: string): boolean;
   rttP99Ms(workerId: string): number | undefined;
+  /** connected: the worker has a stream on this replica. */
+  connected(workerId: string): boolean;
 }
 
 /** TrustOptions are the compiled trust settings. */
@@ -68,6 +70,8 @@ interface Round {
   outcomes: Map<number, DeviceOutcome>;
   records: ChallengeRecord[];
   unverifiable: string[];
+  /** The worker left before answering: it is challenged the moment it returns. */
+  dodged?: boolean;
 }
 
 interface Pending {
@@ -94,6 +98,8 @@ const REPLAY_MEMORY = 10_000;
 const REVEAL_TIMEOUT_MS = 30_000;
 /** REPUTATION_REFRESH_MS: how often placement's copy of online workers' scores is recomputed. */
 const REPUTATION_REFRESH_MS = 15_000;
+/** VIEW_LAG_RETRY_MS: how soon a challenge for a worker the topology view does not show yet is retried. */
+const VIEW_LAG_RETRY_MS = 500;
 /** ROLLUP_INTERVAL_MS: how often finished days are rolled up. */
 const ROLLUP_INTERVAL_MS = 3_600_000;
 /** ROLLUP_CATCH_UP_DAYS: finished days rolled up if missing (raw events are kept 8 days). */
@@ -117,6 +123,8 @@ export class TrustManager {
   /** reputationCopies: per online worker, its rollups and today's fold, for placement's scores. */
   private readonly reputationCopies = new Map<string, { rollups: DayRollup[]; fold: DayFold }>();
   private rollupTimer: NodeJS.Timeout | undefined;
+  /** unverifiableRetries: rounds in a row a worker could not be challenged, for the back-off. */
+  private readonly unverifiableRetries = new Map<string, number>();
 
   constructor(
     private readonly store: TrustStore,
@@ -198,19 +206,22 @@ export class TrustManager {
     this.timers.delete(workerId);
     const cut = [...this.pending.values()].filter((p) => p.workerId === workerId);
     if (cut.length === 0) return;
-    // A disconnect during a challenge is a failed challenge: the devices lose their standing and
-    // the worker is challenged the moment it returns. Not a flag: honest links drop too.
-    for (const p of cut) this.drop(p);
     const round = cut[0]!.round;
+    for (const p of cut) {
+      // A commitment not opened is a wrong answer: leaving once the asked tiles are known would
+      // otherwise let an agent retry until the spot check misses its guesses.
+      if (p.commit) this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `commitment not opened: disconnected (${reason.slice(0, 100)}) before revealing the asked tiles` });
+      else {
+        // One not yet answered is a failed challenge, not a flag (honest links drop too): the
+        // devices lose their standing and the worker is challenged the moment it returns.
+        round.dodged = true;
+        this.settle(p, { kind: 'unverifiable', detail: `disconnected during a compute challenge (${reason.slice(0, 200)})` });
+      }
+    }
+    if (!round.dodged) return;
     this.metrics.challenges.inc({ outcome: 'dodged' });
     this.record(workerId, { kind: 'challenge', atMs: Date.now(), passed: false, reason: 'dodged-challenge' });
     this.logger.warn({ workerId, challenges: cut.length, reason }, 'worker disconnected during a compute challenge: counted as failed');
-    this.enqueue(() =>
-      this.update(workerId, (r) => {
-        const { verifiedHardwareHash: _v, verifiedAtMs: _a, ...rest } = r;
-        return { ...rest, provenGpus: [], provenHardwareHash: round.hardware, pendingAtDisconnect: true, unverifiedReason: `disconnected during a compute challenge (${reason.slice(0, 200)})` };
-      }),
-    );
   }
 
   onShardOutcome(workerId: string, outcome: 'completed' | 'lost', gpuHours: number): void {
@@ -234,6 +245,7 @@ export class TrustManager {
     this.metrics.roundTripSeconds.observe(roundTrip / 1000);
     const model = p.plan.family ?? 'this CPU';
     const need = `${model} needs at most ${p.plan.limitMs} ms for ${formatWork(p.plan.work)}`;
+    if (roundTrip > p.plan.limitMs) return this.settle(p, { kind: 'failed', reason: 'too-slow', detail: `too slow for ${model}: ${roundTrip} ms; ${need} (proves ${formatTflops(p.plan.provenTflops)})` });
     if (commit.error) {
       const error = commit.error.slice(0, 300);
       // An agent that says it cannot run the challenge stays unverified with its reason: an
@@ -263,9 +275,19 @@ export class TrustManager {
     const at = p.asked.findIndex((t) => t.rowTile === tile.rowTile && t.colTile === tile.colTile);
     if (at < 0) return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `revealed tile (${tile.rowTile},${tile.colTile}), which was not asked for` });
     p.asked.splice(at, 1);
+    // Every asked tile is in: the time the scheduler then takes to check them is not the agent's.
+    if (p.asked.length === 0) clearTimeout(p.timer);
     if (tile.error) return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `could not reveal tile (${tile.rowTile},${tile.colTile}): ${tile.error.slice(0, 300)}` });
+    // Sizes are checked here, before anything is copied to a verification thread.
+    const s = p.plan.shape;
+    const leafBytes = Math.min(s.leafBands, s.rowTiles - Math.floor(tile.rowTile / s.leafBands) * s.leafBands) * s.colTiles * 4;
+    if (tile.values.length !== s.tileRows * s.tileCols * 2 || tile.leaf.length !== leafBytes || tile.proof.length > 64 || tile.proof.some((x) => x.length !== 32)) {
+      return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `wrong answer: tile (${tile.rowTile},${tile.colTile}): expected ${s.tileRows * s.tileCols * 2} bytes of values, a leaf of ${leafBytes} bytes and 32-byte proof hashes; got ${tile.values.length}, ${tile.leaf.length} and ${tile.proof.length} hashes` });
+    }
+    if (!this.pending.has(p.id)) return;
     this.pool.verify(p.seed, p.plan.shape, p.commit!.root, { rowTile: tile.rowTile, colTile: tile.colTile, values: tile.values, leaf: tile.leaf, proof: tile.proof }, this.options.freivaldsRounds).then(
       ({ verdict, ms }) => {
+        if (!this.pending.has(p.id)) return;
         p.verifyMs += ms;
         this.metrics.verifySeconds.observe(ms / 1000);
         if (!verdict.ok) return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: verdict.reason.startsWith('wrong answer') ? verdict.reason : `wrong answer: ${verdict.reason}` });
@@ -285,16 +307,41 @@ export class TrustManager {
   private async runChecks(worker: WorkerRecord): Promise<void> {
     const now = Date.now();
     const found = virtualizationFlags(worker, now);
+    const seen = new Set<string>();
     for (const gpu of worker.hardware.gpus) {
       for (const [kind, id] of [['uuid', gpu.uuid], ['serial', gpu.serial]] as const) {
         if (isPlaceholderId(id)) continue;
-        const holder = await this.store.claimDeviceId(kind, id, worker.id, now);
-        if (holder.workerId !== worker.id) {
-          found.push({ reason: 'duplicate-gpu', detail: `duplicate GPU: ${kind} ${id} was first reported by ${holder.workerId} (${new Date(holder.firstSeenAtMs).toISOString()})`, atMs: now });
+        if (seen.has(`${kind}:${id}`)) found.push({ reason: 'duplicate-gpu', detail: `duplicate GPU: ${kind} ${id} is reported twice by this worker`, atMs: now });
+        seen.add(`${kind}:${id}`);
+        const holder = await this.store.deviceIdHolder(kind, id);
+        if (holder && holder.workerId !== worker.id) {
+          found.push({ reason: 'duplicate-gpu', detail: `duplicate GPU: ${kind} ${id} was first proven by ${holder.workerId} (${new Date(holder.firstSeenAtMs).toISOString()})`, atMs: now });
         }
       }
     }
     if (found.length) await this.addFlags(worker.id, found);
+  }
+
+  /**
+   * claimProvenIds records this worker as the holder of the ids of GPUs that just passed, unless
+   * someone proved them first (then it is flagged). Only a pass claims an id, so reporting
+   * someone else's UUID without its card squats nothing.
+   */
+  private async claimProvenIds(workerId: string, gpuIndices: number[]): Promise<TrustFlagRecord[]> {
+    const worker = this.topology.workers.get(workerId);
+    if (!worker) return [];
+    const now = Date.now();
+    const flags: TrustFlagRecord[] = [];
+    for (const index of gpuIndices) {
+      const gpu = worker.hardware.gpus[index];
+      if (!gpu) continue;
+      for (const [kind, id] of [['uuid', gpu.uuid], ['serial', gpu.serial]] as const) {
+        if (isPlaceholderId(id)) continue;
+        const holder = await this.store.claimDeviceId(kind, id, workerId, now);
+        if (holder.workerId !== workerId) flags.push({ reason: 'duplicate-gpu', detail: `duplicate GPU: ${kind} ${id} was first proven by ${holder.workerId} (${new Date(holder.firstSeenAtMs).toISOString()})`, atMs: now });
+      }
+    }
+    return flags;
   }
 
   private schedule(workerId: string, delayMs: number): void {
@@ -335,7 +382,11 @@ export class TrustManager {
 
   private challenge(workerId: string): void {
     const worker = this.topology.workers.get(workerId);
-    if (!worker || !this.topology.isOnline(workerId)) return;
+    if (!worker || !this.topology.isOnline(workerId)) {
+      // Connected here but not yet in the view (its watch lags a busy etcd): try again shortly rather than never.
+      if (this.link.connected(workerId)) this.schedule(workerId, VIEW_LAG_RETRY_MS);
+      return;
+    }
     if ([...this.pending.values()].some((p) => p.workerId === workerId)) return;
     // A flagged worker stays flagged until an operator clears it; challenging it again proves nothing.
     if (this.stateOf(worker) === 'flagged') return;
@@ -404,8 +455,9 @@ export class TrustManager {
     const proven = outcomes.filter(([, o]) => o.kind === 'passed').map(([i]) => i);
     const flags: TrustFlagRecord[] = outcomes.flatMap(([, o]) => (o.kind === 'failed' ? [{ reason: o.reason, detail: o.detail, atMs: Date.now() }] : []));
     const reasons = [...round.unverifiable, ...outcomes.flatMap(([, o]) => (o.kind === 'unverifiable' ? [o.detail] : []))];
-    const allPassed = proven.length === outcomes.length && reasons.length === 0 && outcomes.length > 0;
     this.enqueue(async () => {
+      flags.push(...(await this.claimProvenIds(round.workerId, proven.filter((i) => i >= 0))));
+      const allPassed = proven.length === outcomes.length && reasons.length === 0 && outcomes.length > 0 && flags.length === 0;
       await this.update(round.workerId, (r) => {
         const fresh = flags.filter((f) => !r.flags.some((g) => g.reason === f.reason && g.detail === f.detail));
         const byDevice = new Map((r.challenges ?? []).map((c) => [c.gpuIndex, c]));
@@ -419,10 +471,14 @@ export class TrustManager {
           provenHardwareHash: round.hardware,
           ...(allPassed && { verifiedHardwareHash: round.hardware, verifiedAtMs: Date.now() }),
           ...(reasons.length > 0 && { unverifiedReason: reasons.join('; ').slice(0, 1000) }),
+          ...(round.dodged && { pendingAtDisconnect: true }),
         };
       });
-      // A device that could not be challenged (runtime starting, helper restarted) is asked again soon, not hours later.
-      if (!flags.length) this.schedule(round.workerId, reasons.length ? Math.min(this.nextInterval(), this.options.challengeDelayMs * UNVERIFIABLE_RETRY_DELAYS) : this.nextInterval());
+      // A device that could not be challenged (runtime starting, helper restarted) is asked again
+      // soon, then less and less often: saying "cannot" repeatedly buys an agent nothing.
+      const retries = reasons.length ? (this.unverifiableRetries.get(round.workerId) ?? 0) + 1 : 0;
+      this.unverifiableRetries.set(round.workerId, retries);
+      if (!flags.length) this.schedule(round.workerId, retries ? Math.min(this.nextInterval(), this.options.challengeDelayMs * UNVERIFIABLE_RETRY_DELAYS * 2 ** Math.min(retries - 1, 10)) : this.nextInterval());
     });
   }
 
@@ -516,7 +572,8 @@ export class TrustManager {
         for (let back = ROLLUP_CATCH_UP_DAYS; back >= 1; back--) {
           const at = Date.now() - back * 86_400_000;
           const day = dayOf(at);
-          if (day >= today || at < worker.joinedAtMs - 86_400_000) continue;
+          // Only finished days the worker was there for: no rollup (and no write) before it joined.
+          if (day >= today || dayStart(day) + 86_400_000 <= worker.joinedAtMs) continue;
           previous = stored.get(day) ?? (await this.store.rollUp(worker.id, day, previous));
         }
       } catch (err) {
