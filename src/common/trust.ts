@@ -57,6 +57,8 @@ export interface TrustRecord {
   challenges?: ChallengeRecord[];
   /** A challenge round was in flight when the worker last disconnected: challenge it at once when it returns. */
   pendingAtDisconnect?: boolean;
+  /** When the worker last left commitments unopened (disconnected between committing and revealing), at most 3. */
+  unopenedAtMs?: number[];
 }
 
 /** TrustState is what supply counts and placement filters read. */

@@ -427,3 +427,33 @@ describe('malformed challenge answers', () => {
     expect(sampleValue(await scrape(servers.scheduler.metricsUrl), 'tessera_scheduler_agent_streams')).toBeGreaterThan(5);
   });
 });
+
+describe('a patched agent lying about its round trip', () => {
+  it('is measured by the scheduler instead: a claimed 1 µs beside pongs held back 80 ms', async () => {
+    const hardware = (await worker('honest-1')).hardware!;
+    const { response } = await call(servers.agentClient.Join.bind(servers.agentClient), { joinToken: token, name: 'fake-rtt', region: 'eu-west', labels: {}, hardware, agentVersion: 'raw' });
+    const joined = response as JoinResponse;
+    const metadata = new grpc.Metadata();
+    metadata.set('tessera-worker-id', joined.workerId);
+    metadata.set('authorization', `Bearer ${joined.workerSecret}`);
+    const stream = servers.agentClient.Connect(metadata);
+    stream.on('error', () => undefined);
+    stream.write({ hello: { workerId: joined.workerId, hardware, agentVersion: 'raw', region: 'eu-west', labels: {} } });
+    let sequence = 0;
+    // It claims a 1 µs round trip in every heartbeat…
+    const beats = setInterval(() => stream.write({ heartbeat: { sequence: ++sequence, sentUnixMs: Date.now(), lastRttUs: 1 } }), 300);
+    // …but its link (here: the agent itself) holds every pong back 80 ms.
+    stream.on('data', (m: { msg: string; ping?: { nonce: string | number } }) => {
+      if (m.msg === 'ping') setTimeout(() => stream.write({ pong: { nonce: m.ping!.nonce } }), 80);
+    });
+    ids['fake-rtt'] = joined.workerId;
+    try {
+      const w = await until('fake-rtt', (x) => (x.reputation?.components.find((c) => c.name === 'jitter')?.detail ?? '').startsWith('round trip'), 'a measured round trip in its reputation', 30_000);
+      const mean = Number(/round trip ([\d.]+) ms/.exec(w.reputation!.components.find((c) => c.name === 'jitter')!.detail)![1]);
+      expect(mean).toBeGreaterThanOrEqual(80);
+    } finally {
+      clearInterval(beats);
+      stream.end();
+    }
+  });
+});

@@ -72,6 +72,8 @@ interface Round {
   unverifiable: string[];
   /** The worker left before answering: it is challenged the moment it returns. */
   dodged?: boolean;
+  /** When commitments were left unopened in the last 24 h, this round's included. */
+  unopened?: number[];
 }
 
 interface Pending {
@@ -98,6 +100,9 @@ const REPLAY_MEMORY = 10_000;
 const REVEAL_TIMEOUT_MS = 30_000;
 /** REPUTATION_REFRESH_MS: how often placement's copy of online workers' scores is recomputed. */
 const REPUTATION_REFRESH_MS = 15_000;
+/** UNOPENED_ALLOWED: commitments a worker may leave unopened (a dropped link) per UNOPENED_WINDOW_MS before it is a wrong answer. */
+const UNOPENED_ALLOWED = 2;
+const UNOPENED_WINDOW_MS = 86_400_000;
 /** VIEW_LAG_RETRY_MS: how soon a challenge for a worker the topology view does not show yet is retried. */
 const VIEW_LAG_RETRY_MS = 500;
 /** ROLLUP_INTERVAL_MS: how often finished days are rolled up. */
@@ -207,11 +212,20 @@ export class TrustManager {
     const cut = [...this.pending.values()].filter((p) => p.workerId === workerId);
     if (cut.length === 0) return;
     const round = cut[0]!.round;
+    const now = Date.now();
+    const recentUnopened = (this.view.get(workerId)?.unopenedAtMs ?? []).filter((t) => t > now - UNOPENED_WINDOW_MS);
     for (const p of cut) {
-      // A commitment not opened is a wrong answer: leaving once the asked tiles are known would
-      // otherwise let an agent retry until the spot check misses its guesses.
-      if (p.commit) this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `commitment not opened: disconnected (${reason.slice(0, 100)}) before revealing the asked tiles` });
-      else {
+      if (p.commit) {
+        // Leaving once the asked tiles are known would let an agent retry until the spot check
+        // misses its guesses. An honest link can drop at that moment too, so the first ones in a
+        // day count as failed challenges (re-challenged at once); the third is a wrong answer.
+        round.unopened = [...recentUnopened, now];
+        if (round.unopened.length >= UNOPENED_ALLOWED + 1) this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `commitment not opened ${round.unopened.length} times in 24 h: disconnected (${reason.slice(0, 100)}) after committing, before revealing the asked tiles` });
+        else {
+          round.dodged = true;
+          this.settle(p, { kind: 'unverifiable', detail: `commitment not opened: disconnected (${reason.slice(0, 100)}) before revealing the asked tiles (${round.unopened.length} of ${UNOPENED_ALLOWED} allowed in 24 h)` });
+        }
+      } else {
         // One not yet answered is a failed challenge, not a flag (honest links drop too): the
         // devices lose their standing and the worker is challenged the moment it returns.
         round.dodged = true;
@@ -472,6 +486,7 @@ export class TrustManager {
           ...(allPassed && { verifiedHardwareHash: round.hardware, verifiedAtMs: Date.now() }),
           ...(reasons.length > 0 && { unverifiedReason: reasons.join('; ').slice(0, 1000) }),
           ...(round.dodged && { pendingAtDisconnect: true }),
+          ...(round.unopened && { unopenedAtMs: round.unopened.slice(-UNOPENED_ALLOWED - 1) }),
         };
       });
       // A device that could not be challenged (runtime starting, helper restarted) is asked again
