@@ -79,6 +79,9 @@ export const TENURE_HALF_DAYS = 7;
 /** ROLLUP_RETENTION_DAYS: 30-day windows plus a day of slack: at most 32 rollups per worker. */
 export const ROLLUP_RETENTION_DAYS = 32;
 
+/** PASSES_COUNTED_PER_DAY: a worker challenged every 6 h passes 4 times a day; more passes add nothing. */
+export const PASSES_COUNTED_PER_DAY = 4;
+
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
@@ -123,7 +126,9 @@ export function applyEvent(fold: DayFold, e: ReputationEvent): void {
       delete fold.connectedSince;
       break;
     case 'challenge':
-      if (e.passed) r.challengesPassed++;
+      // Passes beyond a few a day do not count: a worker cannot farm them by flapping its
+      // reported hardware (each change brings a challenge). Failures always count.
+      if (e.passed) r.challengesPassed = Math.min(PASSES_COUNTED_PER_DAY, r.challengesPassed + 1);
       else r.challengesFailed++;
       break;
     case 'shard':

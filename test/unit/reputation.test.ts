@@ -73,6 +73,13 @@ describe('the reputation formula', () => {
     expect(finishFold(fold, now)).toEqual(foldDay(day, { ...foldDay(dayOf(now - D), undefined, []), connectedAtEnd: true }, events, now));
   });
 
+  it('counts at most 4 passed challenges a day, so flapping hardware to be challenged often earns nothing', () => {
+    const farmed: ReputationEvent[] = [{ kind: 'connected', atMs: now - 2 * H }, { kind: 'challenge', atMs: now - H, passed: false }];
+    for (let i = 0; i < 100; i++) farmed.push({ kind: 'challenge', atMs: now - H + i * 1000, passed: true });
+    const challenges = computeReputation(history(farmed, now - 2 * H)).components.find((c) => c.name === 'challenges')!;
+    expect(challenges.value).toBeCloseTo((4 + 1) / (5 + 2), 6);
+  });
+
   it('scores a flapping worker below a steady one over the same day', () => {
     const steady: ReputationEvent[] = [{ kind: 'connected', atMs: now - 10 * H }];
     const flapping: ReputationEvent[] = [];
