@@ -114,6 +114,12 @@ export function leafCount(s: ChallengeShape): number {
   return Math.ceil(s.rowTiles / s.leafBands);
 }
 
+/** leafBytesOf is the size of the Merkle leaf holding row band `rowTile` (the last leaf may hold fewer bands). */
+export function leafBytesOf(s: ChallengeShape, rowTile: number): number {
+  const first = Math.floor(rowTile / s.leafBands) * s.leafBands;
+  return Math.min(s.leafBands, s.rowTiles - first) * s.colTiles * FINGERPRINT_BYTES;
+}
+
 /** leafHash and nodeHash are domain-separated, so a leaf can never pass for an inner node. */
 export function leafHash(leaf: Buffer): Buffer {
   return createHash('sha256').update(Buffer.from([0])).update(leaf).digest();
@@ -199,8 +205,8 @@ export function verifyTile(seed: Buffer, s: ChallengeShape, root: Buffer, tile: 
   const where = `tile (${tile.rowTile},${tile.colTile})`;
   if (tile.values.length !== R * W * 2) return { ok: false, reason: `${where}: expected ${R * W * 2} bytes of values, got ${tile.values.length}` };
   const leafIndex = Math.floor(tile.rowTile / s.leafBands);
-  const bandsInLeaf = Math.min(s.leafBands, s.rowTiles - leafIndex * s.leafBands);
-  if (tile.leaf.length !== bandsInLeaf * s.colTiles * FINGERPRINT_BYTES) return { ok: false, reason: `${where}: expected a leaf of ${bandsInLeaf * s.colTiles * FINGERPRINT_BYTES} bytes, got ${tile.leaf.length}` };
+  const leafBytes = leafBytesOf(s, tile.rowTile);
+  if (tile.leaf.length !== leafBytes) return { ok: false, reason: `${where}: expected a leaf of ${leafBytes} bytes, got ${tile.leaf.length}` };
   const recomputed = merkleRootFrom(tile.leaf, leafIndex, leafCount(s), tile.proof);
   if (!recomputed || !recomputed.equals(root)) return { ok: false, reason: `${where}: its leaf and proof do not lead to the committed root` };
   const values = new Int16Array(R * W);

@@ -83,7 +83,6 @@ export const ROLLUP_RETENTION_DAYS = 32;
 export const PASSES_COUNTED_PER_DAY = 4;
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 /** dayOf names the UTC day of an instant. */
 export function dayOf(ms: number): string {
@@ -96,7 +95,7 @@ export function dayStart(day: string): number {
 }
 
 /** emptyDay is the fold of a day without events. */
-export function emptyDay(day: string, connectedAtStart: boolean): DayRollup {
+function emptyDay(day: string, connectedAtStart: boolean): DayRollup {
   return { day, upMs: 0, connectedAtEnd: connectedAtStart, connects: 0, challengesPassed: 0, challengesFailed: 0, gpuHoursCompleted: 0, gpuHoursLost: 0, rttSamples: 0, rttSumMs: 0, rttSumSqMs: 0, events: 0 };
 }
 
@@ -235,4 +234,3 @@ export function tenureDetail(s: ReputationScore): string {
   return `tenure ${s.tenureDays.toFixed(2)} days: score = ${trust.toFixed(3)} × record ${s.record.toFixed(3)} + ${(1 - trust).toFixed(3)} × prior ${TENURE_PRIOR}`;
 }
 
-export { HOUR as REPUTATION_HOUR_MS };

@@ -27,7 +27,6 @@ export interface SessionTimings {
 /** AgentSession tracks one connected agent. */
 export class AgentSession {
   lastBeatAtMs: number;
-  lastRttUs = 0;
   /** RTT samples (ms, measured by this scheduler with Ping/Pong) since the last report to the reputation log. */
   private rtts: number[] = [];
   /** The last RTT_WINDOW samples, for the p99 a challenge's limit allows for. */
@@ -61,8 +60,7 @@ export class AgentSession {
     const now = Date.now();
     this.metrics.heartbeatLag.observe((now - this.lastBeatAtMs) / 1000);
     this.lastBeatAtMs = now;
-    // The agent's own RTT figure is a claim: kept for display, never used for trust or limits.
-    this.lastRttUs = beat.lastRttUs;
+    // The agent's own RTT figure (beat.lastRttUs) is a claim: never used for trust or limits.
     if (now - this.rttReportedAt >= this.timings.rttReportIntervalMs && this.rtts.length > 0) {
       const mean = this.rtts.reduce((a, b) => a + b, 0) / this.rtts.length;
       const jitter = Math.sqrt(this.rtts.reduce((a, b) => a + (b - mean) ** 2, 0) / this.rtts.length);

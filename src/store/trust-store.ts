@@ -75,6 +75,10 @@ export class TrustStore {
     await this.kv.txn({ puts: [{ key, value: JSON.stringify(event), lease }] });
   }
 
+  deviceIdKey(kind: 'uuid' | 'serial', id: string): string {
+    return `${this.root}device-ids/${kind}/${createHash('sha256').update(id).digest('hex')}`;
+  }
+
   rollupsPrefix(workerId: string): string {
     return `${this.root}reputation-days/${workerId}/`;
   }
@@ -95,15 +99,37 @@ export class TrustStore {
    * rollUp folds a finished day's events into its rollup, unless it exists (a rollup is written
    * once: replicas racing write the same fold, and the first wins).
    */
-  async rollUp(workerId: string, day: string, previous: DayRollup | undefined): Promise<DayRollup> {
+  private async rollUp(workerId: string, day: string, previous: DayRollup | undefined): Promise<DayRollup> {
     const key = `${this.rollupsPrefix(workerId)}${day}`;
-    const existing = await this.kv.get(key);
-    const stored = existing && parseJson<DayRollup>(existing.value);
-    if (stored) return stored;
     const rollup = foldDay(day, previous, await this.eventsOfDay(workerId, day));
     const lease = await this.rollupRetentionLease();
-    await this.kv.txn({ compares: [{ key, modRevision: 0 }], puts: [{ key, value: JSON.stringify(rollup), lease }] });
-    return rollup;
+    const { succeeded } = await this.kv.txn({ compares: [{ key, modRevision: 0 }], puts: [{ key, value: JSON.stringify(rollup), lease }] });
+    if (succeeded) return rollup;
+    const existing = await this.kv.get(key);
+    return (existing && parseJson<DayRollup>(existing.value)) ?? rollup;
+  }
+
+  /** rollUpMissingDays writes the rollup of every finished day of the last week (since the join) that has none. */
+  async rollUpMissingDays(workerId: string, joinedAtMs: number, nowMs: number): Promise<void> {
+    await this.finishedDays(workerId, joinedAtMs, nowMs, (day, previous) => this.rollUp(workerId, day, previous));
+  }
+
+  /**
+   * finishedDays returns the stored rollups with every finished day of the last week since the
+   * join that has none filled in by `missing`, in day order so each knows the day before it.
+   */
+  private async finishedDays(workerId: string, joinedAtMs: number, asOfMs: number, missing: (day: string, previous: DayRollup | undefined) => Promise<DayRollup>): Promise<DayRollup[]> {
+    const stored = new Map((await this.rollups(workerId)).map((r) => [r.day, r]));
+    const today = dayOf(asOfMs);
+    const firstDay = dayOf(Math.max(joinedAtMs, asOfMs - REBUILD_DAYS * 86_400_000));
+    let previous = stored.get(dayOf(dayStart(firstDay) - 86_400_000));
+    for (let t = dayStart(firstDay); dayOf(t) < today; t += 86_400_000) {
+      const day = dayOf(t);
+      const rollup = stored.get(day) ?? (await missing(day, previous));
+      stored.set(day, rollup);
+      previous = rollup;
+    }
+    return [...stored.values()];
   }
 
   /**
@@ -111,7 +137,7 @@ export class TrustStore {
    * (one create-if-absent transaction); returns the holder, first or earlier.
    */
   async claimDeviceId(kind: 'uuid' | 'serial', id: string, workerId: string, atMs: number): Promise<DeviceIdHolder> {
-    const key = `${this.root}device-ids/${kind}/${createHash('sha256').update(id).digest('hex')}`;
+    const key = this.deviceIdKey(kind, id);
     const mine: DeviceIdHolder = { kind, id, workerId, firstSeenAtMs: atMs };
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await this.kv.txn({ compares: [{ key, modRevision: 0 }], puts: [{ key, value: JSON.stringify(mine) }] });
@@ -129,23 +155,14 @@ export class TrustStore {
    * and the events of the instant's day. The API and the CLI both call this.
    */
   async reputationInputs(workerId: string, joinedAtMs: number, asOfMs: number): Promise<ReputationInputs> {
-    const stored = new Map((await this.rollups(workerId)).map((r) => [r.day, r]));
-    const today = dayOf(asOfMs);
-    const firstDay = dayOf(Math.max(joinedAtMs, asOfMs - REBUILD_DAYS * 86_400_000));
-    let previous = stored.get(dayOf(dayStart(firstDay) - 86_400_000));
-    for (let t = dayStart(firstDay); dayOf(t) < today; t += 86_400_000) {
-      const day = dayOf(t);
-      const rollup = stored.get(day) ?? foldDay(day, previous, await this.eventsOfDay(workerId, day));
-      stored.set(day, rollup);
-      previous = rollup;
-    }
-    return { rollups: [...stored.values()], today: await this.eventsOfDay(workerId, today), joinedAtMs, asOfMs };
+    const rollups = await this.finishedDays(workerId, joinedAtMs, asOfMs, async (day, previous) => foldDay(day, previous, await this.eventsOfDay(workerId, day)));
+    return { rollups, today: await this.eventsOfDay(workerId, dayOf(asOfMs)), joinedAtMs, asOfMs };
   }
 
   /** events lists a worker's retained events (up to 8 days), oldest first: for audits and exports. */
   /** deviceIdHolder is who first proved a device id, if anyone did. */
   async deviceIdHolder(kind: 'uuid' | 'serial', id: string): Promise<DeviceIdHolder | undefined> {
-    const entry = await this.kv.get(`${this.root}device-ids/${kind}/${createHash('sha256').update(id).digest('hex')}`);
+    const entry = await this.kv.get(this.deviceIdKey(kind, id));
     return entry && parseJson<DeviceIdHolder>(entry.value);
   }
 

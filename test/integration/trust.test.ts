@@ -362,25 +362,33 @@ describe('the adversary suite', () => {
   });
 });
 
+/**
+ * connectRaw joins a worker with honest-1's hardware and speaks for it over a bare Connect stream,
+ * beating every 300 ms (claiming `lastRttUs`, if given) so the scheduler keeps it connected.
+ */
+async function connectRaw(name: string, lastRttUs = 0): Promise<{ stream: grpc.ClientDuplexStream<object, object>; stop: () => void }> {
+  const hardware = (await worker('honest-1')).hardware!;
+  const { response } = await call(servers.agentClient.Join.bind(servers.agentClient), { joinToken: token, name, region: 'eu-west', labels: {}, hardware, agentVersion: 'raw' });
+  const joined = response as JoinResponse;
+  const metadata = new grpc.Metadata();
+  metadata.set('tessera-worker-id', joined.workerId);
+  metadata.set('authorization', `Bearer ${joined.workerSecret}`);
+  const stream = servers.agentClient.Connect(metadata);
+  stream.on('error', () => undefined);
+  stream.write({ hello: { workerId: joined.workerId, hardware, agentVersion: 'raw', region: 'eu-west', labels: {} } });
+  ids[name] = joined.workerId;
+  let sequence = 0;
+  const beats = setInterval(() => stream.write({ heartbeat: { sequence: ++sequence, sentUnixMs: Date.now(), lastRttUs } }), 300);
+  return { stream, stop: () => clearInterval(beats) };
+}
+
 describe('malformed challenge answers', () => {
-  let nanStream: grpc.ClientDuplexStream<object, object> | undefined;
   it('are refused with a clear reason (a short commitment, a forged tile, a huge message); the scheduler keeps serving', async () => {
     const before = (await scrape(servers.scheduler.metricsUrl)).length;
     expect(before).toBeGreaterThan(0);
     // A raw client speaking for a joined worker answers its challenge with a 5-byte commitment.
-    const { response: joined } = await call(servers.agentClient.Join.bind(servers.agentClient), { joinToken: token, name: 'raw', region: 'eu-west', labels: {}, hardware: (await worker('honest-1')).hardware!, agentVersion: 'raw' });
-    const response = joined as JoinResponse;
-    const metadata = new grpc.Metadata();
-    metadata.set('tessera-worker-id', response.workerId);
-    metadata.set('authorization', `Bearer ${response.workerSecret}`);
-    const stream = servers.agentClient.Connect(metadata);
-    stream.on('error', () => undefined);
-    stream.write({ hello: { workerId: response.workerId, hardware: (await worker('honest-1')).hardware!, agentVersion: 'raw', region: 'eu-west', labels: {} } });
-    // Raw clients beat like agents, so the scheduler keeps them connected until their challenge comes.
-    const beats = setInterval(() => {
-      stream.write({ heartbeat: { sequence: 1, sentUnixMs: Date.now() } });
-      nanStream?.write({ heartbeat: { sequence: 1, sentUnixMs: Date.now() } });
-    }, 300);
+    const first = await connectRaw('raw');
+    const stream = first.stream;
     stream.write({ challengeCommit: { challengeId: 'c-not-issued', root: Buffer.alloc(32) } });
     await new Promise<void>((resolve) => stream.on('data', (m: { msg: string; computeChallenge?: { challengeId: string } }) => {
       if (m.msg === 'computeChallenge') {
@@ -388,25 +396,16 @@ describe('malformed challenge answers', () => {
         resolve();
       }
     }));
-    ids.raw = response.workerId;
     const w = await until('raw', flagged('wrong-answer'), 'flagged malformed');
     expect(w.flags.find((f) => f.reason === 'wrong-answer')!.detail).toBe('malformed answer: expected a 32-byte commitment, got 5 bytes');
+    first.stop();
     stream.end();
 
-    // Another answers with rows that fit its commitment but hold NaN, then sends a 2 MiB message.
-    const { response: joined2 } = await call(servers.agentClient.Join.bind(servers.agentClient), { joinToken: token, name: 'raw-nan', region: 'eu-west', labels: {}, hardware: (await worker('honest-1')).hardware!, agentVersion: 'raw' });
-    const second = joined2 as JoinResponse;
-    const meta2 = new grpc.Metadata();
-    meta2.set('tessera-worker-id', second.workerId);
-    meta2.set('authorization', `Bearer ${second.workerSecret}`);
+    // Another reveals tiles of the right size whose leaf cannot lead to its commitment, then sends a 2 MiB message.
+    const second = await connectRaw('raw-nan');
+    const raw = second.stream;
     let size = 0;
-    const raw = servers.agentClient.Connect(meta2);
-    nanStream = raw;
-    const ended = new Promise<grpc.StatusObject>((resolve) => {
-      raw.on('error', () => undefined);
-      raw.on('status', resolve);
-    });
-    raw.write({ hello: { workerId: second.workerId, hardware: (await worker('honest-1')).hardware!, agentVersion: 'raw', region: 'eu-west', labels: {} } });
+    const ended = new Promise<grpc.StatusObject>((resolve) => raw.on('status', resolve));
     // It commits to a random root, then reveals tiles of the right size whose leaf cannot lead there.
     raw.on('data', (m: { msg: string; computeChallenge?: { challengeId: string; tileRows: number; tileCols: number }; revealTiles?: { challengeId: string; tiles: Array<{ rowTile: number; colTile: number }> } }) => {
       if (m.msg === 'computeChallenge') {
@@ -416,12 +415,11 @@ describe('malformed challenge answers', () => {
         for (const t of m.revealTiles!.tiles) raw.write({ challengeTile: { challengeId: m.revealTiles!.challengeId, ...t, values: Buffer.alloc(size), leaf: Buffer.alloc(16), proof: [] } });
       }
     });
-    ids['raw-nan'] = second.workerId;
     const bad = await until('raw-nan', flagged('wrong-answer'), 'flagged for a forged tile');
     expect(bad.flags.find((f) => f.reason === 'wrong-answer')!.detail).toMatch(/^wrong answer: tile \(\d+,\d+\): expected \d+ bytes of values, a leaf of \d+ bytes and 32-byte proof hashes; got \d+, 16 and 0 hashes$/);
     raw.write({ challengeTile: { challengeId: 'c-huge', values: Buffer.alloc(2 * 1024 * 1024) } });
     expect((await ended).code).toBe(grpc.status.RESOURCE_EXHAUSTED);
-    clearInterval(beats);
+    second.stop();
     // Honest workers are still served and still verified.
     expect((await worker('honest-2')).trust).toBe('TRUST_STATE_VERIFIED');
     expect(sampleValue(await scrape(servers.scheduler.metricsUrl), 'tessera_scheduler_agent_streams')).toBeGreaterThan(5);
@@ -430,29 +428,18 @@ describe('malformed challenge answers', () => {
 
 describe('a patched agent lying about its round trip', () => {
   it('is measured by the scheduler instead: a claimed 1 µs beside pongs held back 80 ms', async () => {
-    const hardware = (await worker('honest-1')).hardware!;
-    const { response } = await call(servers.agentClient.Join.bind(servers.agentClient), { joinToken: token, name: 'fake-rtt', region: 'eu-west', labels: {}, hardware, agentVersion: 'raw' });
-    const joined = response as JoinResponse;
-    const metadata = new grpc.Metadata();
-    metadata.set('tessera-worker-id', joined.workerId);
-    metadata.set('authorization', `Bearer ${joined.workerSecret}`);
-    const stream = servers.agentClient.Connect(metadata);
-    stream.on('error', () => undefined);
-    stream.write({ hello: { workerId: joined.workerId, hardware, agentVersion: 'raw', region: 'eu-west', labels: {} } });
-    let sequence = 0;
     // It claims a 1 µs round trip in every heartbeat…
-    const beats = setInterval(() => stream.write({ heartbeat: { sequence: ++sequence, sentUnixMs: Date.now(), lastRttUs: 1 } }), 300);
+    const { stream, stop } = await connectRaw('fake-rtt', 1);
     // …but its link (here: the agent itself) holds every pong back 80 ms.
     stream.on('data', (m: { msg: string; ping?: { nonce: string | number } }) => {
       if (m.msg === 'ping') setTimeout(() => stream.write({ pong: { nonce: m.ping!.nonce } }), 80);
     });
-    ids['fake-rtt'] = joined.workerId;
     try {
       const w = await until('fake-rtt', (x) => (x.reputation?.components.find((c) => c.name === 'jitter')?.detail ?? '').startsWith('round trip'), 'a measured round trip in its reputation', 30_000);
       const mean = Number(/round trip ([\d.]+) ms/.exec(w.reputation!.components.find((c) => c.name === 'jitter')!.detail)![1]);
       expect(mean).toBeGreaterThanOrEqual(80);
     } finally {
-      clearInterval(beats);
+      stop();
       stream.end();
     }
   });

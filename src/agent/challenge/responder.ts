@@ -97,8 +97,8 @@ export function shapeOf(c: ComputeChallenge): ChallengeShape {
 /** ChallengeResponder answers ComputeChallenge and RevealTiles. */
 export class ChallengeResponder {
   private readonly helpers = new Map<string, Promise<TorchHelper>>();
-  /** GPUs whose helper has answered its probe and warm-up (and not died since). */
-  private readonly ready = new Set<string>();
+  /** Helpers that answered their probe and warm-up, by GPU UUID (check `alive`: one may have died since). */
+  private readonly ready = new Map<string, TorchHelper>();
   /** Why GPUs cannot be challenged here, when no runtime was found (said once per challenge, never hidden). */
   private noRuntime: string | undefined;
   private readonly held = new Map<string, Held>();
@@ -156,7 +156,7 @@ export class ChallengeResponder {
     }
     const warm = await helper.ask({ op: 'warmup', device: 'cuda' }, PROBE_TIMEOUT_MS);
     this.noRuntime = undefined;
-    this.ready.add(uuid);
+    this.ready.set(uuid, helper);
     this.logger.info({ gpu: uuid, device: probe.device, torch: probe.torch, warmupMs: Math.round(Number(warm.ms)) }, 'challenge runtime ready');
     return helper;
   }
@@ -169,16 +169,12 @@ export class ChallengeResponder {
     if (challenge.gpuIndex < 0) return this.commitOnCpu(challenge, shape);
     const gpu = gpus[challenge.gpuIndex];
     if (!gpu || (challenge.gpuUuid && gpu.uuid !== challenge.gpuUuid)) return { challengeId, error: `no GPU ${challenge.gpuIndex} with UUID ${challenge.gpuUuid} here`, errorKind: 'helper-failed' };
-    // A helper still importing PyTorch would blow the scheduler's clock: say so, and be asked again later.
-    if (!this.ready.has(gpu.uuid)) {
+    // A helper still importing PyTorch (or restarting after it died) would blow the scheduler's
+    // clock: say so, start one, and be asked again later.
+    const helper = this.ready.get(gpu.uuid);
+    if (!helper?.alive) {
       this.helperFor(gpu.uuid).catch(() => undefined);
       return { challengeId, error: this.noRuntime ?? `cannot verify yet: the challenge runtime for GPU ${gpu.uuid} is still starting`, errorKind: 'no-runtime', device: 'none' };
-    }
-    let helper: TorchHelper;
-    try {
-      helper = await this.helperFor(gpu.uuid);
-    } catch (err) {
-      return { challengeId, error: this.noRuntime ?? (err as Error).message, errorKind: 'no-runtime', device: 'none' };
     }
     try {
       const answer = await helper.ask({ op: 'challenge', id: challengeId, seed: challenge.seed.toString('hex'), inner: shape.inner, tile_rows: shape.tileRows, tile_cols: shape.tileCols, row_tiles: shape.rowTiles, col_tiles: shape.colTiles, leaf_bands: shape.leafBands, deadline_ms: challenge.deadlineMs, device: 'cuda' }, challenge.deadlineMs + HANG_GRACE_MS);

@@ -6,6 +6,11 @@
 import type { TrustFlagRecord } from '../../common/trust.js';
 import type { WorkerRecord } from '../../common/worker.js';
 
+/** deviceIds lists a GPU's UUID and serial, leaving out placeholders. */
+export function deviceIds(gpu: { uuid: string; serial: string }): Array<{ kind: 'uuid' | 'serial'; id: string }> {
+  return ([['uuid', gpu.uuid], ['serial', gpu.serial]] as const).filter(([, id]) => !isPlaceholderId(id)).map(([kind, id]) => ({ kind, id }));
+}
+
 /** isPlaceholderId: masked or absent serials and UUIDs ("N/A", all zeros, "REDACTED") identify nothing. */
 export function isPlaceholderId(id: string): boolean {
   const v = id.trim().toUpperCase();

@@ -17,15 +17,15 @@ import type { ChallengeCommit } from '../../gen/tessera/v1/ChallengeCommit.js';
 import type { ChallengeTile } from '../../gen/tessera/v1/ChallengeTile.js';
 import type { ComputeChallengeWire } from '../../gen/tessera/v1/ComputeChallenge.js';
 import type { RevealTilesWire } from '../../gen/tessera/v1/RevealTiles.js';
-import { newChallengeSeed, pickTiles, type TileRef } from '../../common/challenge.js';
+import { leafBytesOf, newChallengeSeed, pickTiles, type TileRef } from '../../common/challenge.js';
 import type { Logger } from '../../common/logger.js';
-import { applyEvent, computeReputation, dayOf, dayStart, startFold, type DayFold, type DayRollup, type ReputationEvent, type ReputationScore } from '../../common/reputation.js';
+import { applyEvent, computeReputation, dayOf, startFold, type DayFold, type DayRollup, type ReputationEvent, type ReputationScore } from '../../common/reputation.js';
 import { hardwareHash, trustStateOf, type ChallengeRecord, type TrustFlagRecord, type TrustRecord, type TrustState } from '../../common/trust.js';
 import type { WorkerRecord } from '../../common/worker.js';
 import type { TopologyView } from '../../store/topology-view.js';
 import type { TrustStore } from '../../store/trust-store.js';
 import type { TrustView } from '../../store/trust-view.js';
-import { isPlaceholderId, virtualizationFlags } from './checks.js';
+import { deviceIds, isPlaceholderId, virtualizationFlags } from './checks.js';
 import { compileThroughputTable, planCpuChallenge, planGpuChallenge, type ChallengePlan, type ThroughputTable, type ThroughputTableFile } from './sizing.js';
 import { VerifyPool } from './verify-pool.js';
 
@@ -107,8 +107,6 @@ const UNOPENED_WINDOW_MS = 86_400_000;
 const VIEW_LAG_RETRY_MS = 500;
 /** ROLLUP_INTERVAL_MS: how often finished days are rolled up. */
 const ROLLUP_INTERVAL_MS = 3_600_000;
-/** ROLLUP_CATCH_UP_DAYS: finished days rolled up if missing (raw events are kept 8 days). */
-const ROLLUP_CATCH_UP_DAYS = 7;
 /** UNVERIFIABLE_RETRY_DELAYS: a round with unverifiable devices is retried after this many challenge delays (20 s by default). */
 const UNVERIFIABLE_RETRY_DELAYS = 20;
 /** COHORTS: each periodic tick challenges about 1/COHORTS of the online workers at the same instant. */
@@ -161,11 +159,6 @@ export class TrustManager {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const p of this.pending.values()) clearTimeout(p.timer);
     void this.pool.close();
-  }
-
-  /** throughputTable is the compiled per-model table challenges are sized from. */
-  get throughputTable(): ThroughputTable {
-    return this.table;
   }
 
   /** stateOf is the worker's standing for the hardware it reports now. */
@@ -268,7 +261,6 @@ export class TrustManager {
       if (commit.errorKind === 'helper-failed') return this.settle(p, { kind: 'unverifiable', detail: `cannot verify: challenge helper failed (${error})` });
       return this.settle(p, { kind: 'failed', reason: 'too-slow', detail: `too slow for ${model}: no answer (${error}); ${need}` });
     }
-    if (roundTrip > p.plan.limitMs) return this.settle(p, { kind: 'failed', reason: 'too-slow', detail: `too slow for ${model}: ${roundTrip} ms; ${need} (proves ${formatTflops(p.plan.provenTflops)})` });
     if (commit.root.length !== 32) return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `malformed answer: expected a 32-byte commitment, got ${commit.root.length} bytes` });
     const root = commit.root.toString('hex');
     const earlier = this.seenRoots.get(root);
@@ -294,11 +286,10 @@ export class TrustManager {
     if (tile.error) return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `could not reveal tile (${tile.rowTile},${tile.colTile}): ${tile.error.slice(0, 300)}` });
     // Sizes are checked here, before anything is copied to a verification thread.
     const s = p.plan.shape;
-    const leafBytes = Math.min(s.leafBands, s.rowTiles - Math.floor(tile.rowTile / s.leafBands) * s.leafBands) * s.colTiles * 4;
+    const leafBytes = leafBytesOf(s, tile.rowTile);
     if (tile.values.length !== s.tileRows * s.tileCols * 2 || tile.leaf.length !== leafBytes || tile.proof.length > 64 || tile.proof.some((x) => x.length !== 32)) {
       return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `wrong answer: tile (${tile.rowTile},${tile.colTile}): expected ${s.tileRows * s.tileCols * 2} bytes of values, a leaf of ${leafBytes} bytes and 32-byte proof hashes; got ${tile.values.length}, ${tile.leaf.length} and ${tile.proof.length} hashes` });
     }
-    if (!this.pending.has(p.id)) return;
     this.pool.verify(p.seed, p.plan.shape, p.commit!.root, { rowTile: tile.rowTile, colTile: tile.colTile, values: tile.values, leaf: tile.leaf, proof: tile.proof }, this.options.freivaldsRounds).then(
       ({ verdict, ms }) => {
         if (!this.pending.has(p.id)) return;
@@ -313,18 +304,16 @@ export class TrustManager {
   }
 
   /**
-   * runChecks flags what needs no challenge: a virtualized GPU, and a GPU id someone else reported
-   * first. An id keeps its first holder for good (device-ids/ in the store), so a newcomer copying
-   * a UUID it read somewhere is flagged, not the worker it copied; sharing an id in turns does not
-   * help either.
+   * runChecks flags what needs no challenge: a virtualized GPU, a GPU id listed twice, and a GPU id
+   * another worker proved first. An id keeps its first prover for good (device-ids/ in the store),
+   * so a newcomer copying a UUID is flagged, not the worker it copied.
    */
   private async runChecks(worker: WorkerRecord): Promise<void> {
     const now = Date.now();
     const found = virtualizationFlags(worker, now);
     const seen = new Set<string>();
     for (const gpu of worker.hardware.gpus) {
-      for (const [kind, id] of [['uuid', gpu.uuid], ['serial', gpu.serial]] as const) {
-        if (isPlaceholderId(id)) continue;
+      for (const { kind, id } of deviceIds(gpu)) {
         if (seen.has(`${kind}:${id}`)) found.push({ reason: 'duplicate-gpu', detail: `duplicate GPU: ${kind} ${id} is reported twice by this worker`, atMs: now });
         seen.add(`${kind}:${id}`);
         const holder = await this.store.deviceIdHolder(kind, id);
@@ -349,8 +338,7 @@ export class TrustManager {
     for (const index of gpuIndices) {
       const gpu = worker.hardware.gpus[index];
       if (!gpu) continue;
-      for (const [kind, id] of [['uuid', gpu.uuid], ['serial', gpu.serial]] as const) {
-        if (isPlaceholderId(id)) continue;
+      for (const { kind, id } of deviceIds(gpu)) {
         const holder = await this.store.claimDeviceId(kind, id, workerId, now);
         if (holder.workerId !== workerId) flags.push({ reason: 'duplicate-gpu', detail: `duplicate GPU: ${kind} ${id} was first proven by ${holder.workerId} (${new Date(holder.firstSeenAtMs).toISOString()})`, atMs: now });
       }
@@ -467,21 +455,21 @@ export class TrustManager {
   private finish(round: Round): void {
     const outcomes = [...round.outcomes.entries()];
     const proven = outcomes.filter(([, o]) => o.kind === 'passed').map(([i]) => i);
+    const provenGpus = proven.filter((i) => i >= 0);
     const flags: TrustFlagRecord[] = outcomes.flatMap(([, o]) => (o.kind === 'failed' ? [{ reason: o.reason, detail: o.detail, atMs: Date.now() }] : []));
     const reasons = [...round.unverifiable, ...outcomes.flatMap(([, o]) => (o.kind === 'unverifiable' ? [o.detail] : []))];
     this.enqueue(async () => {
-      flags.push(...(await this.claimProvenIds(round.workerId, proven.filter((i) => i >= 0))));
+      flags.push(...(await this.claimProvenIds(round.workerId, provenGpus)));
       const allPassed = proven.length === outcomes.length && reasons.length === 0 && outcomes.length > 0 && flags.length === 0;
       await this.update(round.workerId, (r) => {
-        const fresh = flags.filter((f) => !r.flags.some((g) => g.reason === f.reason && g.detail === f.detail));
         const byDevice = new Map((r.challenges ?? []).map((c) => [c.gpuIndex, c]));
         for (const c of round.records) byDevice.set(c.gpuIndex, c);
         const { verifiedHardwareHash: _v, verifiedAtMs: _a, unverifiedReason: _u, pendingAtDisconnect: _p, ...rest } = r;
         return {
           ...rest,
-          flags: [...r.flags, ...fresh],
+          flags: withFlags(r.flags, flags),
           challenges: [...byDevice.values()].sort((a, b) => a.gpuIndex - b.gpuIndex).slice(0, 64),
-          provenGpus: proven.filter((i) => i >= 0),
+          provenGpus,
           provenHardwareHash: round.hardware,
           ...(allPassed && { verifiedHardwareHash: round.hardware, verifiedAtMs: Date.now() }),
           ...(reasons.length > 0 && { unverifiedReason: reasons.join('; ').slice(0, 1000) }),
@@ -515,9 +503,8 @@ export class TrustManager {
   /** addFlags adds flags whose reason and detail are new (flags are sticky until an operator clears them). */
   private async addFlags(workerId: string, flags: TrustFlagRecord[]): Promise<void> {
     await this.update(workerId, (r) => {
-      const fresh = flags.filter((f) => !r.flags.some((g) => g.reason === f.reason && g.detail === f.detail));
-      if (!fresh.length) return undefined;
-      return { ...r, flags: [...r.flags, ...fresh] };
+      const merged = withFlags(r.flags, flags);
+      return merged.length === r.flags.length ? undefined : { ...r, flags: merged };
     });
   }
 
@@ -579,18 +566,10 @@ export class TrustManager {
 
   /** rollUpFinishedDays writes the rollup of every finished day of the last week that has none, for every known worker. */
   private async rollUpFinishedDays(): Promise<void> {
-    const today = dayOf(Date.now());
     for (const worker of this.topology.workers.values()) {
       try {
-        const stored = new Map((await this.store.rollups(worker.id)).map((r) => [r.day, r]));
-        let previous: DayRollup | undefined;
-        for (let back = ROLLUP_CATCH_UP_DAYS; back >= 1; back--) {
-          const at = Date.now() - back * 86_400_000;
-          const day = dayOf(at);
-          // Only finished days the worker was there for: no rollup (and no write) before it joined.
-          if (day >= today || dayStart(day) + 86_400_000 <= worker.joinedAtMs) continue;
-          previous = stored.get(day) ?? (await this.store.rollUp(worker.id, day, previous));
-        }
+        // Only finished days the worker was there for: no rollup (and no write) before it joined.
+        await this.store.rollUpMissingDays(worker.id, worker.joinedAtMs, Date.now());
       } catch (err) {
         this.logger.warn({ err, workerId: worker.id }, 'rolling up reputation days failed; retried next hour');
       }
@@ -600,6 +579,12 @@ export class TrustManager {
   private enqueue(work: () => Promise<void>): void {
     this.queue = this.queue.then(work).catch((err: unknown) => this.logger.warn({ err }, 'trust step failed'));
   }
+}
+
+/** withFlags adds the flags whose reason and detail are new (flags are sticky until an operator clears them). */
+function withFlags(existing: TrustFlagRecord[], flags: TrustFlagRecord[]): TrustFlagRecord[] {
+  const fresh = flags.filter((f) => !existing.some((g) => g.reason === f.reason && g.detail === f.detail));
+  return fresh.length ? [...existing, ...fresh] : existing;
 }
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
