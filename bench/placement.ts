@@ -39,7 +39,7 @@ export function simulatedFleet(n: number): WorkerRecord[] {
       cpu: { model: 'sim', cores: 8 << i % 4, memoryTotalMib: 65_536, arch: 'x64' },
       driverVersion: '', cudaVersion: '', os: 'Linux', hostname: `sim-${i}`, discoverySource: 'bench',
     };
-    return { id: `w-${i.toString(16).padStart(16, '0')}`, name: `sim-${i}`, region: REGIONS[i % REGIONS.length]!, labels: {}, hardware, agentVersion: 'bench', joinedAtMs: 0 };
+    return { id: `w-${i.toString(16).padStart(16, '0')}`, name: `sim-${i}`, region: REGIONS[i % REGIONS.length]!, labels: {}, hardware, agentVersion: 'bench', isolation: { sandboxed: true, detail: 'simulated' }, joinedAtMs: 0 };
   });
 }
 
@@ -83,7 +83,7 @@ export async function committedPerSecond(endpoint: string, workers: number, shar
   const view = await TopologyView.start(topology);
   const spec = jobSpecSchema.parse({ name: 'bench', entrypoint: { command: 'true' }, resources: { cpuCores: 1 }, partition: { kind: 'independent', shardCount: shards } });
   const tenant = 't-bench';
-  const controller = new JobController(jobs, view, noAgents, { dispatchLatency: { observe() {} }, placements: { inc() {} }, shardResults: { inc() {} } }, silent);
+  const controller = new JobController(jobs, view, noAgents, { dispatchLatency: { observe() {} }, placements: { inc() {} }, shardResults: { inc() {} }, tenantGpuSeconds: { inc() {} }, tenantCpuSeconds: { inc() {} } }, silent);
   await controller.start();
   const job = await jobs.submit(tenant, spec, { nowMs: Date.now(), retentionMs: 3_600_000 });
   const start = process.hrtime.bigint();

@@ -4,13 +4,16 @@
 # Not root: prints the packages and the command, and fails. Sourced by scripts/test.sh; also
 # runnable by hand.
 #
-#   scripts/deps.sh [test|python|ddp|etcd]...   (default: test = everything)
+#   scripts/deps.sh [test|python|ddp|etcd|sandbox]...   (default: test = everything)
 #
 # Each need is "check @@ package @@ what it is for". Checks are shell conditions on one line.
 set -euo pipefail
 
 NEEDS_ETCD=(
   '[ -x /usr/bin/etcd ] || command -v etcd @@ etcd-server @@ etcd, the store the integration tests run against'
+)
+NEEDS_SANDBOX=(
+  'command -v bwrap @@ bubblewrap @@ bubblewrap, the sandbox agents run tenants'"'"' shards in'
 )
 NEEDS_PROMETHEUS=(
   'command -v promtool @@ prometheus @@ promtool, which checks /metrics pages and deploy/prometheus'
@@ -30,11 +33,12 @@ NEEDS_TORCH=(
 needs=()
 for group in "${@:-test}"; do
   case "$group" in
-    test) needs+=("${NEEDS_ETCD[@]}" "${NEEDS_PROMETHEUS[@]}" "${NEEDS_PYTHON[@]}" "${NEEDS_TORCH[@]}") ;;
+    test) needs+=("${NEEDS_ETCD[@]}" "${NEEDS_SANDBOX[@]}" "${NEEDS_PROMETHEUS[@]}" "${NEEDS_PYTHON[@]}" "${NEEDS_TORCH[@]}") ;;
     etcd) needs+=("${NEEDS_ETCD[@]}") ;;
+    sandbox) needs+=("${NEEDS_SANDBOX[@]}") ;;
     python) needs+=("${NEEDS_PYTHON[@]}") ;;
     ddp) needs+=("${NEEDS_PYTHON[@]}" "${NEEDS_TORCH[@]}") ;;
-    *) echo "deps.sh: unknown group '$group' (expected test, python, ddp or etcd)" >&2; exit 2 ;;
+    *) echo "deps.sh: unknown group '$group' (expected test, python, ddp, etcd or sandbox)" >&2; exit 2 ;;
   esac
 done
 

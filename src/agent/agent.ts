@@ -17,7 +17,7 @@ import { WORKER_ID_METADATA } from '../common/secrets.js';
 import { hardwareToWire } from '../common/wire.js';
 import type { AgentConfig } from './config.js';
 import { discoverHardware } from './discovery/index.js';
-import { forgetIdentity, loadIdentity, saveIdentity, type WorkerIdentity } from './identity.js';
+import { identityPath, loadIdentity, saveIdentity, type WorkerIdentity } from './identity.js';
 import { AGENT_VERSION } from './version.js';
 import { ShardRunner } from './runner.js';
 import { ChallengeResponder } from './challenge/responder.js';
@@ -26,7 +26,9 @@ import type { RevealTiles } from '../gen/tessera/v1/RevealTiles.js';
 import type { ChallengeCommitWire } from '../gen/tessera/v1/ChallengeCommit.js';
 import type { ChallengeTileWire } from '../gen/tessera/v1/ChallengeTile.js';
 import type { ShardUpdateWire } from '../gen/tessera/v1/ShardUpdate.js';
-import { join } from 'node:path';
+import { basename } from 'node:path';
+import { defaultShardMemoryMib, SANDBOX_UIDS } from './config.js';
+import { detectSandbox, type SandboxSupport } from './sandbox/sandbox.js';
 
 /** ACK_TIMEOUT_BEATS: three unanswered beats mean the link is dead even if TCP has not noticed. */
 const ACK_TIMEOUT_BEATS = 3;
@@ -64,7 +66,9 @@ export class Agent {
     gpus: new Gauge({ name: 'tessera_agent_gpus', help: 'GPUs this agent discovered.', registers: [this.registry] }),
   };
 
-  readonly runner: ShardRunner;
+  /** Built in run(), once the agent knows whether it can sandbox shards. */
+  runner!: ShardRunner;
+  private sandbox: SandboxSupport | undefined;
   protected readonly responder: ChallengeResponder;
 
   constructor(
@@ -72,11 +76,6 @@ export class Agent {
     private readonly logger: Logger,
     private hardware?: Hardware,
   ) {
-    this.runner = new ShardRunner(
-      { workDir: join(config.stateDir, 'shards'), maxOutputBytes: config.maxShardOutputBytes, killGraceMs: config.killGraceMs },
-      (update) => this.sendUpdate(update),
-      logger,
-    );
     this.responder = new ChallengeResponder(logger, config.python);
     const { proto } = loadTesseraProto();
     this.client = new proto.AgentService(config.scheduler, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
@@ -89,6 +88,30 @@ export class Agent {
     this.hardware ??= await discoverHardware({ nvidiaSmi: this.config.nvidiaSmi, logger: this.logger });
     this.metrics.gpus.set(this.hardware.gpus.length);
     this.responder.prepare(this.hardware.gpus);
+    this.sandbox = await detectSandbox({ agentName: basename(this.config.shardRoot), bwrap: this.config.bwrap, uidBase: this.config.sandboxUidBase, shardRoot: this.config.shardRoot });
+    if (this.sandbox.sandboxed) this.logger.info({ shardRoot: this.config.shardRoot, isolation: this.sandbox.detail }, 'shards run sandboxed');
+    else if (this.config.insecureNoSandbox) this.logger.warn({ shardRoot: this.config.shardRoot, reason: this.sandbox.detail }, `shards run WITHOUT a sandbox (--insecure-no-sandbox): ${this.sandbox.detail}; only jobs that allow unsandboxed workers are placed here`);
+    else {
+      await this.metricsServer.close();
+      this.responder.close();
+      throw new AgentFatalError(`cannot sandbox tenants' shards: ${this.sandbox.detail}. Run the agent as root with bubblewrap installed, or pass --insecure-no-sandbox to run shards unsandboxed (only jobs that allow it are placed here)`);
+    }
+    this.runner = new ShardRunner(
+      {
+        shardRoot: this.config.shardRoot,
+        maxOutputBytes: this.config.maxShardOutputBytes,
+        killGraceMs: this.config.killGraceMs,
+        sandbox: this.sandbox,
+        insecure: this.config.insecureNoSandbox,
+        uidBase: this.config.sandboxUidBase,
+        uidCount: SANDBOX_UIDS,
+        maxPids: this.config.shardMaxPids,
+        defaultMemoryMib: defaultShardMemoryMib(),
+        hidden: [this.config.stateDir],
+      },
+      (update) => this.sendUpdate(update),
+      this.logger,
+    );
     this.logger.info(
       { gpus: this.hardware.gpus.map((g) => g.name), cpu: this.hardware.cpu.model, source: this.hardware.discoverySource, metricsUrl: this.metricsServer.url },
       'hardware discovered',
@@ -138,6 +161,13 @@ export class Agent {
     return this.responder.reveal(request);
   }
 
+  /** isolation is the claim this agent makes about how it runs shards. */
+  private isolation(): { sandboxed: boolean; detail: string } {
+    const sandbox = this.sandbox;
+    if (!sandbox) return { sandboxed: false, detail: 'not yet checked' };
+    return sandbox.sandboxed ? { sandboxed: true, detail: sandbox.detail } : { sandboxed: false, detail: `--insecure-no-sandbox: ${sandbox.detail}` };
+  }
+
   /** sendUpdate reports on a shard when connected; finished reports wait in the runner's outbox otherwise. */
   private sendUpdate(update: ShardUpdateWire): void {
     const call = this.currentCall;
@@ -177,7 +207,7 @@ export class Agent {
   private join(token: string): Promise<{ workerId: string; workerSecret: string }> {
     return new Promise((resolve, reject) => {
       this.client.Join(
-        { joinToken: token, name: this.config.name, region: this.config.region, labels: this.config.labels, hardware: hardwareToWire(this.hardware!), agentVersion: AGENT_VERSION },
+        { joinToken: token, name: this.config.name, region: this.config.region, labels: this.config.labels, hardware: hardwareToWire(this.hardware!), agentVersion: AGENT_VERSION, isolation: this.isolation() },
         { deadline: Date.now() + 10_000 },
         (err, response) => (err ? reject(err) : resolve(response!)),
       );
@@ -265,7 +295,7 @@ export class Agent {
         }
       });
       call.on('error', (err: grpc.ServiceError) => {
-        if (err.code === grpc.status.UNAUTHENTICATED) void this.onIdentityRejected(err.details);
+        if (err.code === grpc.status.UNAUTHENTICATED) this.onIdentityRejected(err.details);
         finish(abortReason ?? `${grpc.status[err.code]}: ${err.details}`);
       });
       call.on('status', (status: grpc.StatusObject) => {
@@ -280,19 +310,22 @@ export class Agent {
           labels: this.config.labels,
           activeShards: this.runner.held(),
           advertiseAddress: this.config.advertiseAddress,
+          isolation: this.isolation(),
         },
       });
     });
   }
 
-  /** onIdentityRejected drops an identity the scheduler does not know, so the next round joins again if a token is at hand. */
-  private async onIdentityRejected(details: string): Promise<void> {
-    if (!this.config.joinToken) {
-      this.logger.error({ details }, 'the scheduler rejected this worker identity and there is no join token to join again; pass --join-token');
-      return;
-    }
-    this.logger.warn({ details }, 'the scheduler rejected this worker identity; joining again with the join token');
-    this.identity = undefined;
-    await forgetIdentity(this.config.stateDir);
+  /**
+   * onIdentityRejected keeps the identity: a scheduler that answers UNAUTHENTICATED may be
+   * mis-configured, pointed at the wrong store, or an impostor, and deleting identities on its
+   * word would wipe a fleet. The operator decides; the agent says what to do and keeps backing off.
+   */
+  private onIdentityRejected(details: string): void {
+    this.logger.error(
+      { details, workerId: this.identity?.workerId, identityFile: identityPath(this.config.stateDir) },
+      `the scheduler at ${this.config.scheduler} rejected this worker's identity (${details}); the identity is kept and the agent keeps retrying. ` +
+        `If this worker was revoked or the fleet's store was reset, stop the agent, remove ${identityPath(this.config.stateDir)} and start it with a new join token`,
+    );
   }
 }

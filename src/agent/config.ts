@@ -1,8 +1,9 @@
 /**
  * config: the agent's settings.
  */
-import { hostname, homedir, networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { hostname, homedir, networkInterfaces, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { dialAddress, durationMs, labelMap, listenAddress, parseConfig } from '../common/config.js';
@@ -36,8 +37,40 @@ export const agentConfigSchema = z
     python: z.string().min(1).default(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'),
     /** The nvidia-smi to run (a path, or looked up on PATH). */
     nvidiaSmi: z.string().min(1).default('nvidia-smi'),
+    /** Where shards' directories go, outside the state directory (default: per agent, below /var/lib/tessera/shards as root). */
+    shardRoot: z.string().min(1).optional(),
+    /** Run shards without a sandbox when the agent cannot make one (not root, no bubblewrap). */
+    insecureNoSandbox: z.boolean().default(false),
+    /** First uid of the 1,000 the sandbox gives shards (one each while it runs). */
+    sandboxUidBase: z.number().int().min(1000).max(2 ** 31 - 2000).default(200_000),
+    /** Processes and threads one shard may have (a fork bomb stops here). */
+    shardMaxPids: z.number().int().min(16).max(1_000_000).default(4096),
+    /** The bubblewrap to run (a path, or looked up on PATH). */
+    bwrap: z.string().min(1).default('bwrap'),
   })
-  .refine((c) => c.backoffInitialMs <= c.backoffMaxMs, { message: 'expected backoff initial ≤ backoff max', path: ['backoffInitialMs'] });
+  .refine((c) => c.backoffInitialMs <= c.backoffMaxMs, { message: 'expected backoff initial ≤ backoff max', path: ['backoffInitialMs'] })
+  .transform((c) => ({ ...c, shardRoot: c.shardRoot ?? defaultShardRoot(c.stateDir) }))
+  .refine((c) => !isWithin(c.shardRoot, c.stateDir), { message: 'expected a shard root outside the state directory (shards must not reach the identity)', path: ['shardRoot'] });
+
+/** SANDBOX_UIDS: how many uids the sandbox pool holds (shards at once on one worker). */
+export const SANDBOX_UIDS = 1000;
+
+/** defaultShardRoot is one directory per agent state (several agents may share a machine). */
+export function defaultShardRoot(stateDir: string): string {
+  const id = createHash('sha256').update(resolve(stateDir)).digest('hex').slice(0, 12);
+  return process.getuid?.() === 0 ? `/var/lib/tessera/shards/${id}` : join(tmpdir(), `tessera-shards-${id}`);
+}
+
+/** defaultShardMemoryMib: a shard that asked for no memory may use 90 % of the machine's. */
+export function defaultShardMemoryMib(): number {
+  return Math.floor((totalmem() / 1024 / 1024) * 0.9);
+}
+
+function isWithin(path: string, dir: string): boolean {
+  const p = resolve(path);
+  const d = resolve(dir);
+  return p === d || p.startsWith(d + '/');
+}
 
 /** AgentConfig is the compiled configuration. */
 export type AgentConfig = z.output<typeof agentConfigSchema>;
@@ -58,6 +91,11 @@ export const AGENT_SETTING_NAMES = {
   killGraceMs: '--kill-grace',
   advertiseAddress: '--advertise-address / TESSERA_ADVERTISE_ADDRESS',
   python: '--python / TESSERA_PYTHON',
+  shardRoot: '--shard-root / TESSERA_SHARD_ROOT',
+  insecureNoSandbox: '--insecure-no-sandbox',
+  sandboxUidBase: '--sandbox-uid-base',
+  shardMaxPids: '--shard-max-pids',
+  bwrap: '--bwrap',
 };
 
 /** defaultAdvertiseAddress picks the first non-internal IPv4 address, else loopback. */

@@ -2,7 +2,7 @@
  * identity: the worker id and secret an agent got from Join, kept on disk so a restarted agent
  * comes back as the same worker.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -40,7 +40,7 @@ export async function saveIdentity(stateDir: string, identity: WorkerIdentity): 
   await rename(temp, join(stateDir, FILE));
 }
 
-/** forgetIdentity removes a stored identity the scheduler no longer knows. */
-export async function forgetIdentity(stateDir: string): Promise<void> {
-  await rm(join(stateDir, FILE), { force: true });
+/** identityPath is where the identity lives (for messages that tell an operator what to do). */
+export function identityPath(stateDir: string): string {
+  return join(stateDir, FILE);
 }

@@ -1,23 +1,46 @@
 /**
- * runner: runs shard attempts as real child processes, each in its own process group and its
- * own directory, streams their output in chunks (capped), reads the structured result from
- * TESSERA_RESULT_PATH, and reports exit code, wall time and peak RSS. Cancel and timeout send
- * SIGTERM to the group, then SIGKILL after a grace period.
+ * runner: runs shard attempts as real child processes, each in its own directory under the
+ * shard root, streams their output in chunks (capped), reads the structured result from
+ * TESSERA_RESULT_PATH, and reports exit code, wall time and peak memory. Cancel and timeout send
+ * SIGTERM, then SIGKILL after a grace period.
+ *
+ * Sandboxed (the default where the agent can): each attempt runs as a uid of its own inside
+ * bubblewrap and a cgroup with its limits (sandbox.ts); signals and cleanup go through the cgroup,
+ * which a shard cannot leave. Unsandboxed (--insecure-no-sandbox): a process group as the agent's
+ * own user, no limits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, lstat, mkdir, open, readdir, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
+import { ShardCgroup } from './sandbox/cgroups.js';
+import { gpuDeviceNodes, launchArgv, UidPool, type SandboxSupport } from './sandbox/sandbox.js';
 import type { AssignShard } from '../gen/tessera/v1/AssignShard.js';
 import type { ShardUpdateWire } from '../gen/tessera/v1/ShardUpdate.js';
 import { entrypointFromWire } from '../common/job-wire.js';
 import type { Logger } from '../common/logger.js';
 import { groupRssKib, peakRssKib, signalGroup } from './process-group.js';
 
-/** RunnerOptions: where shard directories go and the limits the worker's owner set. */
+/** RunnerOptions: where shard directories go, how they are isolated, and the limits the worker's owner set. */
 export interface RunnerOptions {
-  workDir: string;
+  /** Shard directories go below it (mode 0711; each attempt's own directory 0700). */
+  shardRoot: string;
   maxOutputBytes: number;
   killGraceMs: number;
+  /** What the agent found it can do; shards run unsandboxed only when insecure is set. */
+  sandbox: SandboxSupport;
+  /** --insecure-no-sandbox: run shards without a sandbox when the agent cannot make one. */
+  insecure: boolean;
+  /** First uid of the pool shards run as, and how many. */
+  uidBase: number;
+  uidCount: number;
+  /** Process limit per attempt (threads count). */
+  maxPids: number;
+  /** Memory limit of an attempt that asked for none, MiB. */
+  defaultMemoryMib: number;
+  /** Directories no shard may see (the agent's state). */
+  hidden: string[];
 }
 
 /** ShardKey identifies one attempt. */
@@ -42,6 +65,10 @@ interface Running {
   child: ChildProcess;
   dir: string;
   startedAt: number;
+  /** Sandboxed attempts: their cgroup, uid and memory limit. */
+  cgroup?: ShardCgroup;
+  uid?: number;
+  memoryLimitMib?: number;
   stopReason?: 'cancelled' | 'timed-out' | 'agent-stopping';
   stopDetail?: string;
   killTimer?: NodeJS.Timeout;
@@ -55,12 +82,20 @@ export class ShardRunner {
   private readonly highestAttempt = new Map<string, number>();
   /** Finished reports not yet acknowledged by the scheduler; resent after a reconnect. */
   private readonly outbox = new Map<string, ShardUpdateWire>();
+  private readonly uids: UidPool;
 
   constructor(
     private readonly options: RunnerOptions,
     private readonly send: (update: ShardUpdateWire) => void,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.uids = new UidPool(options.uidBase, options.uidCount);
+  }
+
+  /** sandboxed: whether this runner isolates shards (what the worker claims in its isolation). */
+  get sandboxed(): boolean {
+    return this.options.sandbox.sandboxed;
+  }
 
   /** held lists the attempts this agent runs, or finished without the scheduler acknowledging the report yet. */
   held(): ShardRef[] {
@@ -114,10 +149,15 @@ export class ShardRunner {
 
   private async start(message: AssignShard): Promise<void> {
     const ref = message.shard!;
+    const sandbox = this.options.sandbox;
+    if (!sandbox.sandboxed && !this.options.insecure) {
+      throw new Error(`this worker cannot sandbox shards (${sandbox.detail}) and was not started with --insecure-no-sandbox`);
+    }
     const entrypoint = entrypointFromWire(message.entrypoint);
-    const dir = join(this.options.workDir, `${ref.jobId}-${ref.index}-a${ref.attempt}`);
+    await mkdir(this.options.shardRoot, { recursive: true, mode: 0o711 });
+    const dir = join(this.options.shardRoot, `${ref.jobId}-${ref.index}-a${ref.attempt}`);
     await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { mode: 0o700 });
     for (const file of entrypoint.files) {
       const path = inside(dir, file.path);
       await mkdir(dirname(path), { recursive: true });
@@ -130,19 +170,56 @@ export class ShardRunner {
     for (const name of INHERITED_ENV) if (process.env[name] !== undefined) env[name] = process.env[name]!;
     Object.assign(env, entrypoint.env, message.env, { TESSERA_RESULT_PATH: resultPath, TESSERA_SHARD_DIR: dir });
 
-    const child = spawn(entrypoint.command, entrypoint.args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const run: Running = { ref, child, dir, startedAt: Date.now() };
+    let child: ChildProcess;
+    let run: Running;
+    if (sandbox.sandboxed) {
+      const limits = message.limits;
+      const memoryLimitMib = Number(limits?.memoryMib ?? 0) || this.options.defaultMemoryMib;
+      const uid = this.uids.take();
+      let cgroup: ShardCgroup | undefined;
+      try {
+        await chownTree(dir, uid);
+        cgroup = await ShardCgroup.create(sandbox.cgroups, `${ref.jobId}-${ref.index}-a${ref.attempt}`, {
+          memoryMib: memoryLimitMib,
+          cpuCores: limits?.cpuCores || 1,
+          maxPids: this.options.maxPids,
+        });
+        Object.assign(env, { HOME: dir, USER: `tessera-${uid}`, TMPDIR: '/tmp' });
+        const argv = launchArgv({
+          bwrap: sandbox.bwrap,
+          setpriv: sandbox.setpriv,
+          uid,
+          shardDir: dir,
+          hidden: [...this.options.hidden, this.options.shardRoot],
+          devices: await gpuDeviceNodes(limits?.gpuIndices ?? []),
+          cwd,
+          command: entrypoint.command,
+          args: entrypoint.args,
+          cgroupProcs: cgroup.procsFiles(),
+        });
+        child = spawn(argv.file, argv.args, { cwd: '/', env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (err) {
+        this.uids.give(uid);
+        await cgroup?.destroy();
+        throw err;
+      }
+      run = { ref, child, dir, startedAt: Date.now(), cgroup, uid, memoryLimitMib };
+    } else {
+      child = spawn(entrypoint.command, entrypoint.args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      run = { ref, child, dir, startedAt: Date.now() };
+    }
     this.running.set(keyOf(ref), run);
     let spawnError: Error | undefined;
     child.once('error', (err) => (spawnError = err));
     if (child.pid !== undefined) this.send({ shard: ref, started: { pid: child.pid, startedUnixMs: run.startedAt } });
 
     const output = new OutputPump(ref, this.options.maxOutputBytes, this.send);
-    child.stdout.on('data', (chunk: Buffer) => output.add('stdout', chunk));
-    child.stderr.on('data', (chunk: Buffer) => output.add('stderr', chunk));
+    child.stdout!.on('data', (chunk: Buffer) => output.add('stdout', chunk));
+    child.stderr!.on('data', (chunk: Buffer) => output.add('stderr', chunk));
     let peakRss = 0;
     let samplerTimer: NodeJS.Timeout | undefined;
-    // Sample early and often at first (short shards), then every RSS_SAMPLE_MS.
+    // Sample early and often at first (short shards), then every RSS_SAMPLE_MS. A sandboxed
+    // attempt's peak comes from its cgroup at the end instead.
     const sample = (step: number): void => {
       const pid = child.pid;
       if (pid) {
@@ -152,40 +229,55 @@ export class ShardRunner {
       }
       samplerTimer = setTimeout(() => sample(step + 1), Math.min(RSS_SAMPLE_MS, 10 * 2 ** step));
     };
-    sample(0);
+    if (!run.cgroup) sample(0);
     const timeout = setTimeout(() => this.stop(run, 'timed-out', `timed out after ${message.timeoutSeconds} s`), message.timeoutSeconds * 1000);
 
+    // When the leader exits, whatever it left behind goes too: a child holding the output pipes
+    // open would otherwise keep the attempt "running" (and its resources held) for as long as it likes.
+    child.once('exit', () => {
+      if (run.cgroup) void run.cgroup.signal('SIGKILL');
+      else if (child.pid) signalGroup(child.pid, 'SIGKILL');
+    });
     child.once('close', (code, signal) => {
       clearTimeout(samplerTimer);
       clearTimeout(timeout);
       clearTimeout(run.killTimer);
-      // Whatever the leader left behind in its group goes with it.
-      if (child.pid) signalGroup(child.pid, 'SIGKILL');
       output.flushAll();
       if (this.running.get(keyOf(ref)) === run) this.running.delete(keyOf(ref));
-      void this.report(run, code, signal, spawnError, peakRss, output).finally(() => rm(dir, { recursive: true, force: true }).catch(() => undefined));
+      void (async () => {
+        let oomKills = 0;
+        if (run.cgroup) {
+          // Whatever the attempt left behind goes with it; then the kernel's account of it.
+          oomKills = await run.cgroup.oomKills();
+          peakRss = await run.cgroup.peakMemoryKib();
+          await run.cgroup.signal('SIGKILL');
+        } else if (child.pid) signalGroup(child.pid, 'SIGKILL');
+        await this.report(run, code, signal, spawnError, peakRss, output, oomKills);
+      })()
+        .catch((err: unknown) => this.logger.error({ err, ...ref }, 'could not report a finished shard'))
+        .finally(async () => {
+          await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+          await run.cgroup?.destroy();
+          if (run.uid !== undefined) this.uids.give(run.uid);
+        });
     });
   }
 
-  private async report(run: Running, code: number | null, signal: NodeJS.Signals | null, spawnError: Error | undefined, peakRss: number, output: OutputPump): Promise<void> {
+  private async report(run: Running, code: number | null, signal: NodeJS.Signals | null, spawnError: Error | undefined, peakRss: number, output: OutputPump, oomKills: number): Promise<void> {
     let resultJson = '';
     let error = run.stopDetail ?? '';
-    const resultPath = join(run.dir, 'tessera-result.json');
-    try {
-      const info = await stat(resultPath);
-      if (info.size > MAX_RESULT_BYTES) error ||= `result file is ${info.size} bytes; the limit is ${MAX_RESULT_BYTES}`;
-      else {
-        const text = await readFile(resultPath, 'utf8');
-        JSON.parse(text);
-        resultJson = text;
-      }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') error ||= `result file is not JSON: ${(err as Error).message}`;
-    }
+    const oomKilled = oomKills > 0 && !run.stopReason;
+    if (oomKilled) error = `killed by the OOM killer: the shard went over its memory limit of ${run.memoryLimitMib} MiB`;
+    const result = await readResult(join(run.dir, 'tessera-result.json'));
+    if ('error' in result) error ||= result.error;
+    else resultJson = result.text;
     if (spawnError) error = `could not run ${JSON.stringify(spawnError.message)}`;
+    // Inside the sandbox, bubblewrap reports a killed shard as exit 128+n; say which signal.
+    const sandboxSignal = run.cgroup && code !== null && code > 128 && code < 160 ? signalName(code - 128) : undefined;
     this.finish(run.ref, {
       exitCode: spawnError ? 127 : (code ?? -1),
-      ...(signal && { signal }),
+      ...((signal ?? sandboxSignal) && { signal: signal ?? sandboxSignal }),
+      ...(oomKilled && { oomKilled: true }),
       wallMs: Date.now() - run.startedAt,
       peakRssKib: peakRss,
       resultJson,
@@ -210,10 +302,66 @@ export class ShardRunner {
     run.stopDetail = detail;
     const pid = run.child.pid;
     if (pid === undefined) return;
+    const cgroup = run.cgroup;
+    if (cgroup) {
+      // Every process of the attempt but bubblewrap's own, which exits when the shard does.
+      this.logger.info({ ...run.ref, reason: detail }, 'stopping shard: SIGTERM to its cgroup');
+      void cgroup.signal('SIGTERM', new Set([pid]));
+      run.killTimer = setTimeout(() => void cgroup.signal('SIGKILL'), this.options.killGraceMs);
+      return;
+    }
     this.logger.info({ ...run.ref, reason: detail }, 'stopping shard: SIGTERM to its process group');
     signalGroup(pid, 'SIGTERM');
     run.killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), this.options.killGraceMs);
   }
+}
+
+/**
+ * readResult reads TESSERA_RESULT_PATH as the agent (root): never through a link the shard made
+ * (it could point at the agent's identity), never a FIFO that would block, never over the cap.
+ */
+async function readResult(path: string): Promise<{ text: string } | { error: string }> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { text: '' };
+    if (code === 'ELOOP') return { error: 'result file is a symbolic link; expected a regular file' };
+    return { error: `cannot read the result file: ${(err as Error).message}` };
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return { error: 'result file is not a regular file' };
+    if (info.size > MAX_RESULT_BYTES) return { error: `result file is ${info.size} bytes; the limit is ${MAX_RESULT_BYTES}` };
+    const buffer = Buffer.alloc(info.size);
+    const { bytesRead } = await handle.read(buffer, 0, info.size, 0);
+    const text = buffer.subarray(0, bytesRead).toString('utf8');
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      return { error: `result file is not JSON: ${(err as Error).message}` };
+    }
+    return { text };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** chownTree gives an attempt's directory (the tenant's files) to its sandbox uid, not following links. */
+async function chownTree(dir: string, uid: number): Promise<void> {
+  await chown(dir, uid, uid);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await chownTree(path, uid);
+    else if ((await lstat(path)).isFile()) await chown(path, uid, uid);
+  }
+}
+
+/** signalName maps a signal number to its name ("SIGKILL"), or undefined. */
+function signalName(number: number): NodeJS.Signals | undefined {
+  const entry = Object.entries(osConstants.signals).find(([, n]) => n === number);
+  return entry?.[0] as NodeJS.Signals | undefined;
 }
 
 /** inside resolves a relative path within a directory, refusing escapes (the scheduler checked too). */

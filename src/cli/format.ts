@@ -5,8 +5,21 @@ import type { Timestamp } from '../gen/google/protobuf/Timestamp.js';
 import type { Worker } from '../gen/tessera/v1/Worker.js';
 import type { Hardware } from '../common/hardware.js';
 
-/** table renders rows under a header with columns padded to fit. */
-export function table(header: string[], rows: string[][]): string {
+/**
+ * printable escapes control characters (C0, DEL, C1, and the bidi overrides) as \\xNN / \\u{N}:
+ * worker and GPU names are what agents claim, and a claim must not move a terminal's cursor,
+ * clear its screen or disguise a row.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.codePointAt(0)!;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
+}
+
+/** table renders rows under a header with columns padded to fit; every cell made printable. */
+export function table(header: string[], unsafeRows: string[][]): string {
+  const rows = unsafeRows.map((r) => r.map(printable));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
@@ -32,7 +45,7 @@ export function gpuSummary(gpus: Array<{ name: string }>, cpuCores: number | und
 /** workersTable renders `tessera workers`, with each worker's trust state and flag reasons. */
 export function workersTable(workers: Worker[]): string {
   return table(
-    ['ID', 'NAME', 'GPUS', 'REGION', 'ONLINE', 'LAST HEARTBEAT', 'TRUST'],
+    ['ID', 'NAME', 'GPUS', 'REGION', 'ONLINE', 'LAST HEARTBEAT', 'TRUST', 'SANDBOX'],
     workers.map((w) => [
       w.id,
       w.name,
@@ -41,6 +54,7 @@ export function workersTable(workers: Worker[]): string {
       w.online ? 'yes' : 'no',
       ago(w.lastHeartbeatTime),
       w.trust.replace('TRUST_STATE_', '').toLowerCase() + (w.flags.length ? ` (${w.flags.map((f) => f.reason).join(', ')})` : ''),
+      w.isolation?.sandboxed ? 'yes' : 'NO',
     ]),
   );
 }

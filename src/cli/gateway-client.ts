@@ -12,6 +12,7 @@ import type { ListJobsResponse } from '../gen/tessera/v1/ListJobsResponse.js';
 import type { ListWorkersResponse } from '../gen/tessera/v1/ListWorkersResponse.js';
 import type { CancelJobResponse } from '../gen/tessera/v1/CancelJobResponse.js';
 import type { ExplainPlacementResponse } from '../gen/tessera/v1/ExplainPlacementResponse.js';
+import type { GetUsageResponse } from '../gen/tessera/v1/GetUsageResponse.js';
 import { CLIENT_OPTIONS, loadTesseraProto } from '../common/grpc.js';
 
 /** connectGateway returns a client for `address`. */
@@ -49,5 +50,6 @@ export function jobCalls(client: GatewayServiceClient, apiKey: string | undefine
     list: (limit = 100) => promised<ListJobsResponse>((m, o, cb) => client.ListJobs({ limit }, m, o, cb), apiKey),
     cancel: (jobId: string) => promised<CancelJobResponse>((m, o, cb) => client.CancelJob({ jobId }, m, o, cb), apiKey),
     explain: (jobId: string) => promised<ExplainPlacementResponse>((m, o, cb) => client.ExplainPlacement({ jobId }, m, o, cb), apiKey),
+    usage: (since = '', until = '') => promised<GetUsageResponse>((m, o, cb) => client.GetUsage({ since, until }, m, o, cb), apiKey),
   };
 }

@@ -11,6 +11,8 @@ import { schedulerCommand } from './commands/scheduler.js';
 import { workersCommand } from './commands/workers.js';
 import { jobCommands } from './commands/jobs.js';
 import { trustCommands } from './commands/trust.js';
+import { tenantsCommand } from './commands/tenants.js';
+import { usageCommand } from './commands/usage.js';
 import { AGENT_VERSION } from '../agent/version.js';
 
 const program = new Command('tessera')
@@ -24,6 +26,6 @@ const program = new Command('tessera')
   .addCommand(workersCommand())
   .addCommand(hardwareCommand())
   .addCommand(joinTokenCommand());
-for (const command of [...jobCommands(), ...trustCommands()]) program.addCommand(command);
+for (const command of [...jobCommands(), usageCommand(), tenantsCommand(), ...trustCommands()]) program.addCommand(command);
 
 await program.parseAsync(process.argv);

@@ -92,12 +92,34 @@ const STATUS_OF_KIND: Record<ErrorKind, grpc.status> = {
   'failed-precondition': grpc.status.FAILED_PRECONDITION,
 };
 
+/**
+ * Statuses repeat client input (a field path holds any map key a client sent), so they are
+ * bounded: a 70,000-character key made trailers so large that HTTP/2 dropped the connection,
+ * failing every call on it with UNAVAILABLE instead of answering INVALID_ARGUMENT.
+ */
+const MAX_PATH_CHARS = 256;
+const MAX_DETAIL_CHARS = 1024;
+
+/** shorten cuts text to `max` code points (never half a surrogate pair: grpc-js encodeURI()s details). */
+function shorten(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
+}
+
+/** percentEncode escapes `%` and everything outside printable ASCII as UTF-8 bytes, as grpc-message is escaped. */
+function percentEncode(text: string): string {
+  return text.replace(/[^ -$&-~]/gu, (c) => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+}
+
 /** toStatus turns any error into a gRPC status object; unknown errors become INTERNAL with no detail leaked. */
 export function toStatus(err: unknown, logger: Logger): Partial<grpc.StatusObject> {
   if (err instanceof TesseraError) {
     const metadata = new grpc.Metadata();
-    if (err instanceof InvalidArgument) metadata.set('tessera-field-path', err.fieldPath);
-    return { code: STATUS_OF_KIND[err.kind], details: err.message, metadata };
+    if (!(err instanceof InvalidArgument)) return { code: STATUS_OF_KIND[err.kind], details: shorten(err.message, MAX_DETAIL_CHARS), metadata };
+    // A header value must be printable ASCII; a path may hold any key a client sent (`labels.é`).
+    const path = shorten(err.fieldPath || '(request)', MAX_PATH_CHARS);
+    metadata.set('tessera-field-path', percentEncode(path));
+    return { code: STATUS_OF_KIND[err.kind], details: `${path}: ${shorten(err.expected, MAX_DETAIL_CHARS)}`, metadata };
   }
   logger.error({ err }, 'internal error while serving a request');
   return { code: grpc.status.INTERNAL, details: 'internal error; the server logged it' };
@@ -106,10 +128,8 @@ export function toStatus(err: unknown, logger: Logger): Partial<grpc.StatusObjec
 /** fromZod turns the first zod issue into an InvalidArgument naming the field path. */
 export function fromZod(error: ZodError, prefix: string): InvalidArgument {
   const issue = error.issues[0]!;
-  const path = [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : p))]
-    .filter((p) => p !== '')
-    .join('.')
-    .replace(/\.\[/g, '[');
+  // Indices as [n], names after a dot; a map key is kept as sent, even one that starts with "[".
+  const path = issue.path.reduce<string>((at, p) => (typeof p === 'number' ? `${at}[${p}]` : p === '' ? at : at ? `${at}.${p}` : p), prefix);
   return new InvalidArgument(path, issue.message);
 }
 

@@ -46,6 +46,7 @@ export function specFromWire(spec: JobSpecOut | null): unknown {
     requireVerified: spec.requireVerified,
     minReputation: spec.minReputation,
     minUptime30d: spec.minUptime_30d,
+    allowUnsandboxed: spec.allowUnsandboxed,
     partition:
       spec.partition === 'gang'
         ? { kind: 'gang', worldSize: spec.gang?.worldSize }
@@ -100,6 +101,7 @@ export function specToWire(spec: JobSpec): JobSpecWire {
     requireVerified: spec.requireVerified,
     minReputation: spec.minReputation,
     minUptime_30d: spec.minUptime30d,
+    allowUnsandboxed: spec.allowUnsandboxed,
     ...(p.kind === 'gang' ? { gang: { worldSize: p.worldSize } } : { independent: { shardCount: p.shardCount, inputs: p.inputs } }),
   };
 }
@@ -214,5 +216,6 @@ export function explanationToWire(e: StoredExplanation): PlacementExplanationWir
 
 /** assignToWire builds the AssignShard message for an agent. */
 export function assignToWire(job: JobRecord, shard: ShardRecord, env: Record<string, string>): AssignShardWire {
-  return { shard: { jobId: job.id, index: shard.index, attempt: shard.attempt }, entrypoint: entrypointToWire(job.spec), env, timeoutSeconds: job.spec.timeoutSeconds };
+  const limits = { cpuCores: job.spec.resources.cpuCores, memoryMib: job.spec.resources.memoryMib, gpuIndices: shard.gpuIndices ?? [] };
+  return { shard: { jobId: job.id, index: shard.index, attempt: shard.attempt }, entrypoint: entrypointToWire(job.spec), env, timeoutSeconds: job.spec.timeoutSeconds, limits };
 }

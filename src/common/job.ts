@@ -118,6 +118,8 @@ export const jobSpecSchema = z
     /** Only workers with at least this reputation (0–100). */
     minReputation: z.number().min(0, 'expected 0 to 100').max(100, 'expected 0 to 100').default(0),
     minUptime30d: z.number().min(0, 'expected 0 to 1').max(1, 'expected 0 to 1').default(0),
+    /** Also run on workers whose agent runs shards without a sandbox (--insecure-no-sandbox). */
+    allowUnsandboxed: z.boolean().default(false),
   })
   .superRefine((spec, ctx) => {
     if (spec.partition.kind === 'independent' && spec.partition.inputs.length > 0 && spec.partition.shardCount > spec.partition.inputs.length) {

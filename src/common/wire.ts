@@ -225,5 +225,6 @@ export function workerToWire(worker: WorkerView, trust?: TrustRecord, reputation
     joinedTime: timestampToWire(worker.joinedAtMs),
     connectedTime: worker.online ? timestampToWire(worker.connectedAtMs) : null,
     agentVersion: worker.agentVersion,
+    isolation: worker.isolation,
   };
 }

@@ -18,6 +18,17 @@ export const labelsSchema = z
   .refine((labels) => Object.keys(labels).length <= MAX_LABELS, `expected at most ${MAX_LABELS} labels`);
 export const agentVersionSchema = z.string().max(64, 'expected at most 64 characters');
 
+/** isolationSchema: how the agent says it runs shards (a claim; records before it existed say unsandboxed). */
+export const isolationSchema = z
+  .object({
+    sandboxed: z.boolean(),
+    detail: z.string().max(256, 'expected at most 256 characters'),
+  })
+  .default({ sandboxed: false, detail: 'not reported' });
+
+/** Isolation is an agent's claim about its sandbox. */
+export type Isolation = z.output<typeof isolationSchema>;
+
 /** workerReportSchema is what an agent tells about itself on Join and on every Connect. */
 export const workerReportSchema = z.object({
   name: workerNameSchema,
@@ -25,6 +36,7 @@ export const workerReportSchema = z.object({
   labels: labelsSchema,
   hardware: hardwareSchema,
   agentVersion: agentVersionSchema,
+  isolation: isolationSchema,
 });
 
 /** WorkerReport is a validated self-description of a worker. */
@@ -51,7 +63,7 @@ export interface WorkerView extends WorkerRecord {
   lastHeartbeatAtMs?: number;
 }
 
-export const workerRecordSchema: z.ZodType<WorkerRecord> = workerReportSchema.extend({
+export const workerRecordSchema: z.ZodType<WorkerRecord, z.ZodTypeDef, unknown> = workerReportSchema.extend({
   id: z.string().min(1),
   joinedAtMs: z.number(),
 });

@@ -19,6 +19,8 @@ import type { Kv } from '../store/kv.js';
 import { JobStore } from '../store/job-store.js';
 import { TenantAuth } from './auth.js';
 import { jobHandlers } from './jobs-api.js';
+import { usageHandlers } from './usage-api.js';
+import { TenantStore } from '../store/tenant-store.js';
 import { TrustStore } from '../store/trust-store.js';
 import { TrustView } from '../store/trust-view.js';
 import { fleetSupply, registerSupplyMetrics } from '../common/fleet-metrics.js';
@@ -74,10 +76,12 @@ export async function startGateway(config: GatewayConfig, store: TopologyStore, 
   const trustView = await TrustView.start(trustStore);
   registerSupplyMetrics(registry, () => view, () => trustView);
   const auth = new TenantAuth(jobStore);
+  const tenantStore = new TenantStore(kv, config.etcdPrefix);
   // GPU UUIDs and serials go only to callers with a valid API key (tenants, operators' tools).
   const seesDeviceIds = (metadata: grpc.Metadata): Promise<boolean> => (metadata.get('authorization').length === 0 ? Promise.resolve(false) : auth.tenantOf(metadata).then(() => true, () => false));
   const handlers: GatewayServiceHandlers = {
-    ...jobHandlers(jobStore, auth, counted, { retentionMs: config.jobRetentionMs, logger }, (delta) => (eventStreams += delta)),
+    ...jobHandlers(jobStore, auth, counted, { retentionMs: config.jobRetentionMs, logger, quotaOf: (id) => tenantStore.getQuota(id) }, (delta) => (eventStreams += delta)),
+    ...usageHandlers(tenantStore, auth, counted),
     ListWorkers: counted('ListWorkers', async (request, call) => {
       const filter = filterFromWire(request);
       const deviceIds = await seesDeviceIds(call.metadata);

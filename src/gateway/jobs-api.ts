@@ -6,11 +6,12 @@ import type * as grpc from '@grpc/grpc-js';
 import type { GatewayServiceHandlers } from '../gen/tessera/v1/GatewayService.js';
 import type { StreamJobEventsRequest } from '../gen/tessera/v1/StreamJobEventsRequest.js';
 import type { StreamJobEventsResponseWire } from '../gen/tessera/v1/StreamJobEventsResponse.js';
-import { FailedPrecondition, InvalidArgument, NotFound } from '../common/errors.js';
+import { FailedPrecondition, InvalidArgument, NotFound, ResourceExhausted } from '../common/errors.js';
 import { fromZod, isMalformed, toStatus } from '../common/grpc.js';
 import { eventToWire, explanationToWire, invalidUtf8Path, jobToWire, specFromWire } from '../common/job-wire.js';
 import { jobSpecSchema, type JobEvent, type JobRecord } from '../common/job.js';
 import type { Logger } from '../common/logger.js';
+import { submitRefusal, type TenantQuota } from '../common/quota.js';
 import type { JobStore, Versioned } from '../store/job-store.js';
 import type { TenantAuth } from './auth.js';
 
@@ -32,6 +33,7 @@ const PROTO_NAMES: Record<string, string> = {
   shardCount: 'shard_count',
   worldSize: 'world_size',
   requireVerified: 'require_verified',
+  allowUnsandboxed: 'allow_unsandboxed',
   minReputation: 'min_reputation',
   minUptime30d: 'min_uptime_30d',
 };
@@ -53,6 +55,8 @@ type Unary = <Req, Res>(method: string, handle: (req: Req, call: grpc.ServerUnar
 export interface JobsApiOptions {
   retentionMs: number;
   logger: Logger;
+  /** quotaOf reads a tenant's quota: a job that could never fit it is refused at submit. */
+  quotaOf(tenantId: string): Promise<TenantQuota | undefined>;
 }
 
 export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, options: JobsApiOptions, onStream: (delta: number) => void): JobHandlers {
@@ -74,9 +78,11 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
       const raw = specFromWire(request.spec);
       if (raw === undefined) throw new InvalidArgument('spec', 'expected a job spec');
       const badText = invalidUtf8Path(raw);
-      if (badText !== undefined) throw new InvalidArgument(`spec.${badText}`, 'expected valid UTF-8 text');
+      if (badText !== undefined) throw protoPath(new InvalidArgument(`spec.${badText}`, 'expected valid UTF-8 text'));
       const parsed = jobSpecSchema.safeParse(raw);
       if (!parsed.success) throw protoPath(fromZod(parsed.error, 'spec'));
+      const refusal = submitRefusal(await options.quotaOf(tenantId), parsed.data);
+      if (refusal) throw new ResourceExhausted(refusal);
       const job = await store.submit(tenantId, parsed.data, { nowMs: Date.now(), retentionMs: options.retentionMs });
       options.logger.info({ jobId: job.id, tenantId, name: job.spec.name, shards: job.shardCount }, 'job submitted');
       return { jobId: job.id, shardCount: job.shardCount };

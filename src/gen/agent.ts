@@ -23,6 +23,7 @@ import type { HeartbeatAckWire as _tessera_v1_HeartbeatAckWire, HeartbeatAck as 
 import type { HelloWire as _tessera_v1_HelloWire, Hello as _tessera_v1_Hello } from './tessera/v1/Hello.js';
 import type { IndependentPartitionWire as _tessera_v1_IndependentPartitionWire, IndependentPartition as _tessera_v1_IndependentPartition } from './tessera/v1/IndependentPartition.js';
 import type { InlineFileWire as _tessera_v1_InlineFileWire, InlineFile as _tessera_v1_InlineFile } from './tessera/v1/InlineFile.js';
+import type { IsolationWire as _tessera_v1_IsolationWire, Isolation as _tessera_v1_Isolation } from './tessera/v1/Isolation.js';
 import type { JobWire as _tessera_v1_JobWire, Job as _tessera_v1_Job } from './tessera/v1/Job.js';
 import type { JobEventWire as _tessera_v1_JobEventWire, JobEvent as _tessera_v1_JobEvent } from './tessera/v1/JobEvent.js';
 import type { JobSpecWire as _tessera_v1_JobSpecWire, JobSpec as _tessera_v1_JobSpec } from './tessera/v1/JobSpec.js';
@@ -43,6 +44,7 @@ import type { RevealTilesWire as _tessera_v1_RevealTilesWire, RevealTiles as _te
 import type { ShardWire as _tessera_v1_ShardWire, Shard as _tessera_v1_Shard } from './tessera/v1/Shard.js';
 import type { ShardCountsWire as _tessera_v1_ShardCountsWire, ShardCounts as _tessera_v1_ShardCounts } from './tessera/v1/ShardCounts.js';
 import type { ShardFinishedWire as _tessera_v1_ShardFinishedWire, ShardFinished as _tessera_v1_ShardFinished } from './tessera/v1/ShardFinished.js';
+import type { ShardLimitsWire as _tessera_v1_ShardLimitsWire, ShardLimits as _tessera_v1_ShardLimits } from './tessera/v1/ShardLimits.js';
 import type { ShardOutputWire as _tessera_v1_ShardOutputWire, ShardOutput as _tessera_v1_ShardOutput } from './tessera/v1/ShardOutput.js';
 import type { ShardRefWire as _tessera_v1_ShardRefWire, ShardRef as _tessera_v1_ShardRef } from './tessera/v1/ShardRef.js';
 import type { ShardResultWire as _tessera_v1_ShardResultWire, ShardResult as _tessera_v1_ShardResult } from './tessera/v1/ShardResult.js';
@@ -90,6 +92,7 @@ export interface ProtoGrpcType {
       Hello: MessageTypeDefinition<_tessera_v1_HelloWire, _tessera_v1_Hello>
       IndependentPartition: MessageTypeDefinition<_tessera_v1_IndependentPartitionWire, _tessera_v1_IndependentPartition>
       InlineFile: MessageTypeDefinition<_tessera_v1_InlineFileWire, _tessera_v1_InlineFile>
+      Isolation: MessageTypeDefinition<_tessera_v1_IsolationWire, _tessera_v1_Isolation>
       Job: MessageTypeDefinition<_tessera_v1_JobWire, _tessera_v1_Job>
       JobEvent: MessageTypeDefinition<_tessera_v1_JobEventWire, _tessera_v1_JobEvent>
       JobSpec: MessageTypeDefinition<_tessera_v1_JobSpecWire, _tessera_v1_JobSpec>
@@ -112,6 +115,7 @@ export interface ProtoGrpcType {
       Shard: MessageTypeDefinition<_tessera_v1_ShardWire, _tessera_v1_Shard>
       ShardCounts: MessageTypeDefinition<_tessera_v1_ShardCountsWire, _tessera_v1_ShardCounts>
       ShardFinished: MessageTypeDefinition<_tessera_v1_ShardFinishedWire, _tessera_v1_ShardFinished>
+      ShardLimits: MessageTypeDefinition<_tessera_v1_ShardLimitsWire, _tessera_v1_ShardLimits>
       ShardOutput: MessageTypeDefinition<_tessera_v1_ShardOutputWire, _tessera_v1_ShardOutput>
       ShardRef: MessageTypeDefinition<_tessera_v1_ShardRefWire, _tessera_v1_ShardRef>
       ShardResult: MessageTypeDefinition<_tessera_v1_ShardResultWire, _tessera_v1_ShardResult>

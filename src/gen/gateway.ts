@@ -16,6 +16,8 @@ import type { GetFleetSummaryRequestWire as _tessera_v1_GetFleetSummaryRequestWi
 import type { GetFleetSummaryResponseWire as _tessera_v1_GetFleetSummaryResponseWire, GetFleetSummaryResponse as _tessera_v1_GetFleetSummaryResponse } from './tessera/v1/GetFleetSummaryResponse.js';
 import type { GetJobRequestWire as _tessera_v1_GetJobRequestWire, GetJobRequest as _tessera_v1_GetJobRequest } from './tessera/v1/GetJobRequest.js';
 import type { GetJobResponseWire as _tessera_v1_GetJobResponseWire, GetJobResponse as _tessera_v1_GetJobResponse } from './tessera/v1/GetJobResponse.js';
+import type { GetUsageRequestWire as _tessera_v1_GetUsageRequestWire, GetUsageRequest as _tessera_v1_GetUsageRequest } from './tessera/v1/GetUsageRequest.js';
+import type { GetUsageResponseWire as _tessera_v1_GetUsageResponseWire, GetUsageResponse as _tessera_v1_GetUsageResponse } from './tessera/v1/GetUsageResponse.js';
 import type { GetWorkerRequestWire as _tessera_v1_GetWorkerRequestWire, GetWorkerRequest as _tessera_v1_GetWorkerRequest } from './tessera/v1/GetWorkerRequest.js';
 import type { GetWorkerResponseWire as _tessera_v1_GetWorkerResponseWire, GetWorkerResponse as _tessera_v1_GetWorkerResponse } from './tessera/v1/GetWorkerResponse.js';
 import type { GpuWire as _tessera_v1_GpuWire, Gpu as _tessera_v1_Gpu } from './tessera/v1/Gpu.js';
@@ -23,6 +25,7 @@ import type { GpuSupplyWire as _tessera_v1_GpuSupplyWire, GpuSupply as _tessera_
 import type { HardwareWire as _tessera_v1_HardwareWire, Hardware as _tessera_v1_Hardware } from './tessera/v1/Hardware.js';
 import type { IndependentPartitionWire as _tessera_v1_IndependentPartitionWire, IndependentPartition as _tessera_v1_IndependentPartition } from './tessera/v1/IndependentPartition.js';
 import type { InlineFileWire as _tessera_v1_InlineFileWire, InlineFile as _tessera_v1_InlineFile } from './tessera/v1/InlineFile.js';
+import type { IsolationWire as _tessera_v1_IsolationWire, Isolation as _tessera_v1_Isolation } from './tessera/v1/Isolation.js';
 import type { JobWire as _tessera_v1_JobWire, Job as _tessera_v1_Job } from './tessera/v1/Job.js';
 import type { JobEventWire as _tessera_v1_JobEventWire, JobEvent as _tessera_v1_JobEvent } from './tessera/v1/JobEvent.js';
 import type { JobSpecWire as _tessera_v1_JobSpecWire, JobSpec as _tessera_v1_JobSpec } from './tessera/v1/JobSpec.js';
@@ -47,8 +50,10 @@ import type { StreamJobEventsRequestWire as _tessera_v1_StreamJobEventsRequestWi
 import type { StreamJobEventsResponseWire as _tessera_v1_StreamJobEventsResponseWire, StreamJobEventsResponse as _tessera_v1_StreamJobEventsResponse } from './tessera/v1/StreamJobEventsResponse.js';
 import type { SubmitJobRequestWire as _tessera_v1_SubmitJobRequestWire, SubmitJobRequest as _tessera_v1_SubmitJobRequest } from './tessera/v1/SubmitJobRequest.js';
 import type { SubmitJobResponseWire as _tessera_v1_SubmitJobResponseWire, SubmitJobResponse as _tessera_v1_SubmitJobResponse } from './tessera/v1/SubmitJobResponse.js';
+import type { TenantQuotaWire as _tessera_v1_TenantQuotaWire, TenantQuota as _tessera_v1_TenantQuota } from './tessera/v1/TenantQuota.js';
 import type { TrustFlagWire as _tessera_v1_TrustFlagWire, TrustFlag as _tessera_v1_TrustFlag } from './tessera/v1/TrustFlag.js';
 import type { UptimeWindowWire as _tessera_v1_UptimeWindowWire, UptimeWindow as _tessera_v1_UptimeWindow } from './tessera/v1/UptimeWindow.js';
+import type { UsageDayWire as _tessera_v1_UsageDayWire, UsageDay as _tessera_v1_UsageDay } from './tessera/v1/UsageDay.js';
 import type { WatchWorkersRequestWire as _tessera_v1_WatchWorkersRequestWire, WatchWorkersRequest as _tessera_v1_WatchWorkersRequest } from './tessera/v1/WatchWorkersRequest.js';
 import type { WatchWorkersResponseWire as _tessera_v1_WatchWorkersResponseWire, WatchWorkersResponse as _tessera_v1_WatchWorkersResponse } from './tessera/v1/WatchWorkersResponse.js';
 import type { WorkerWire as _tessera_v1_WorkerWire, Worker as _tessera_v1_Worker } from './tessera/v1/Worker.js';
@@ -79,6 +84,8 @@ export interface ProtoGrpcType {
       GetFleetSummaryResponse: MessageTypeDefinition<_tessera_v1_GetFleetSummaryResponseWire, _tessera_v1_GetFleetSummaryResponse>
       GetJobRequest: MessageTypeDefinition<_tessera_v1_GetJobRequestWire, _tessera_v1_GetJobRequest>
       GetJobResponse: MessageTypeDefinition<_tessera_v1_GetJobResponseWire, _tessera_v1_GetJobResponse>
+      GetUsageRequest: MessageTypeDefinition<_tessera_v1_GetUsageRequestWire, _tessera_v1_GetUsageRequest>
+      GetUsageResponse: MessageTypeDefinition<_tessera_v1_GetUsageResponseWire, _tessera_v1_GetUsageResponse>
       GetWorkerRequest: MessageTypeDefinition<_tessera_v1_GetWorkerRequestWire, _tessera_v1_GetWorkerRequest>
       GetWorkerResponse: MessageTypeDefinition<_tessera_v1_GetWorkerResponseWire, _tessera_v1_GetWorkerResponse>
       Gpu: MessageTypeDefinition<_tessera_v1_GpuWire, _tessera_v1_Gpu>
@@ -87,6 +94,7 @@ export interface ProtoGrpcType {
       Hardware: MessageTypeDefinition<_tessera_v1_HardwareWire, _tessera_v1_Hardware>
       IndependentPartition: MessageTypeDefinition<_tessera_v1_IndependentPartitionWire, _tessera_v1_IndependentPartition>
       InlineFile: MessageTypeDefinition<_tessera_v1_InlineFileWire, _tessera_v1_InlineFile>
+      Isolation: MessageTypeDefinition<_tessera_v1_IsolationWire, _tessera_v1_Isolation>
       Job: MessageTypeDefinition<_tessera_v1_JobWire, _tessera_v1_Job>
       JobEvent: MessageTypeDefinition<_tessera_v1_JobEventWire, _tessera_v1_JobEvent>
       JobSpec: MessageTypeDefinition<_tessera_v1_JobSpecWire, _tessera_v1_JobSpec>
@@ -114,9 +122,11 @@ export interface ProtoGrpcType {
       StreamJobEventsResponse: MessageTypeDefinition<_tessera_v1_StreamJobEventsResponseWire, _tessera_v1_StreamJobEventsResponse>
       SubmitJobRequest: MessageTypeDefinition<_tessera_v1_SubmitJobRequestWire, _tessera_v1_SubmitJobRequest>
       SubmitJobResponse: MessageTypeDefinition<_tessera_v1_SubmitJobResponseWire, _tessera_v1_SubmitJobResponse>
+      TenantQuota: MessageTypeDefinition<_tessera_v1_TenantQuotaWire, _tessera_v1_TenantQuota>
       TrustFlag: MessageTypeDefinition<_tessera_v1_TrustFlagWire, _tessera_v1_TrustFlag>
       TrustState: EnumTypeDefinition
       UptimeWindow: MessageTypeDefinition<_tessera_v1_UptimeWindowWire, _tessera_v1_UptimeWindow>
+      UsageDay: MessageTypeDefinition<_tessera_v1_UsageDayWire, _tessera_v1_UsageDay>
       VirtualizationMode: EnumTypeDefinition
       WatchWorkersRequest: MessageTypeDefinition<_tessera_v1_WatchWorkersRequestWire, _tessera_v1_WatchWorkersRequest>
       WatchWorkersResponse: MessageTypeDefinition<_tessera_v1_WatchWorkersResponseWire, _tessera_v1_WatchWorkersResponse>

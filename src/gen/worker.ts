@@ -6,6 +6,7 @@ import type { ChallengeSummaryWire as _tessera_v1_ChallengeSummaryWire, Challeng
 import type { CpuWire as _tessera_v1_CpuWire, Cpu as _tessera_v1_Cpu } from './tessera/v1/Cpu.js';
 import type { GpuWire as _tessera_v1_GpuWire, Gpu as _tessera_v1_Gpu } from './tessera/v1/Gpu.js';
 import type { HardwareWire as _tessera_v1_HardwareWire, Hardware as _tessera_v1_Hardware } from './tessera/v1/Hardware.js';
+import type { IsolationWire as _tessera_v1_IsolationWire, Isolation as _tessera_v1_Isolation } from './tessera/v1/Isolation.js';
 import type { MigDeviceWire as _tessera_v1_MigDeviceWire, MigDevice as _tessera_v1_MigDevice } from './tessera/v1/MigDevice.js';
 import type { ReputationWire as _tessera_v1_ReputationWire, Reputation as _tessera_v1_Reputation } from './tessera/v1/Reputation.js';
 import type { ReputationComponentWire as _tessera_v1_ReputationComponentWire, ReputationComponent as _tessera_v1_ReputationComponent } from './tessera/v1/ReputationComponent.js';
@@ -30,6 +31,7 @@ export interface ProtoGrpcType {
       Gpu: MessageTypeDefinition<_tessera_v1_GpuWire, _tessera_v1_Gpu>
       GpuVendor: EnumTypeDefinition
       Hardware: MessageTypeDefinition<_tessera_v1_HardwareWire, _tessera_v1_Hardware>
+      Isolation: MessageTypeDefinition<_tessera_v1_IsolationWire, _tessera_v1_Isolation>
       MigDevice: MessageTypeDefinition<_tessera_v1_MigDeviceWire, _tessera_v1_MigDevice>
       MigMode: EnumTypeDefinition
       Reputation: MessageTypeDefinition<_tessera_v1_ReputationWire, _tessera_v1_Reputation>

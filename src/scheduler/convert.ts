@@ -24,7 +24,7 @@ export function reportFromHello(hello: Hello, workerName: string): { workerId: s
 }
 
 function validateReport(
-  source: { region: string; labels: Record<string, string>; hardware: Parameters<typeof hardwareFromWire>[0]; agentVersion?: string },
+  source: { region: string; labels: Record<string, string>; hardware: Parameters<typeof hardwareFromWire>[0]; agentVersion?: string; isolation?: { sandboxed: boolean; detail: string } | null },
   name: string,
   prefix: string,
 ): WorkerReport {
@@ -34,6 +34,7 @@ function validateReport(
     labels: source.labels,
     hardware: hardwareFromWire(source.hardware),
     agentVersion: source.agentVersion ?? '',
+    isolation: source.isolation ? { sandboxed: source.isolation.sandboxed, detail: source.isolation.detail } : undefined,
   });
   if (!parsed.success) throw fromZod(parsed.error, prefix);
   return parsed.data;

@@ -16,6 +16,8 @@ export interface SchedulerMetrics {
   challenges: Counter<'outcome'>;
   verifySeconds: Histogram;
   roundTripSeconds: Histogram;
+  tenantGpuSeconds: Counter<'tenant'>;
+  tenantCpuSeconds: Counter<'tenant'>;
 }
 
 /** createSchedulerMetrics registers the scheduler's own series. */
@@ -61,7 +63,7 @@ export function createSchedulerMetrics(registry: Registry, streamCount: () => nu
     }),
     placements: new Counter({
       name: 'tessera_scheduler_placements_total',
-      help: 'Shard placement outcomes (placed, conflict, unplaceable).',
+      help: 'Shard placement outcomes (placed, conflict, unplaceable, quota).',
       labelNames: ['outcome'],
       registers: [registry],
     }),
@@ -87,6 +89,18 @@ export function createSchedulerMetrics(registry: Registry, streamCount: () => nu
       name: 'tessera_scheduler_challenge_round_trip_seconds',
       help: 'From a challenge sent to the agent’s commitment received (what the time limit is checked against).',
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    tenantGpuSeconds: new Counter({
+      name: 'tessera_tenant_gpu_seconds_total',
+      help: "GPU count × seconds of the tenant's ended attempts, metered by this replica from the start and end it recorded (etcd usage/ keys hold the durable sum).",
+      labelNames: ['tenant'],
+      registers: [registry],
+    }),
+    tenantCpuSeconds: new Counter({
+      name: 'tessera_tenant_cpu_seconds_total',
+      help: "CPU cores × seconds of the tenant's ended attempts, metered by this replica from the start and end it recorded (etcd usage/ keys hold the durable sum).",
+      labelNames: ['tenant'],
       registers: [registry],
     }),
   };

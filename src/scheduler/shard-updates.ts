@@ -49,6 +49,7 @@ export function parseShardUpdate(update: ShardUpdate): ParsedUpdate {
         peakRssKib: f.peakRssKib,
         outputBytes: f.outputBytes,
         outputTruncated: f.outputTruncated,
+        ...(f.oomKilled && { oomKilled: true }),
       };
       return { kind: 'finished', ref, end };
     }

@@ -193,7 +193,7 @@ export class EtcdTopologyStore implements TopologyStore {
   }
 
   /** decode parses a stored JSON value; a corrupt value is logged and skipped, never thrown to a client. */
-  private decode<T>(schema: z.ZodType<T>, kv: IKeyValue): T | undefined {
+  private decode<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, kv: IKeyValue): T | undefined {
     try {
       const parsed = schema.safeParse(JSON.parse(kv.value.toString()));
       if (parsed.success) return parsed.data;

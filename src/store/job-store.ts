@@ -6,7 +6,7 @@
  *
  * Keys (under the root, /tessera/v1/ by default):
  *   tenants/<id>                 {id, name, createdAtMs}
- *   api-keys/<sha256 of key>     {tenantId}
+ *   api-keys/<sha256 of key>     {tenantId, createdAtMs}   (more keys, quotas, usage: tenant-store.ts)
  *   jobs/<job>                   JobRecord
  *   shards/<job>/<index:6>       ShardRecord (the current attempt)
  *   events/<job>/<time>-<rand>   JobEventBody (+ timeMs)
@@ -87,7 +87,7 @@ export class JobStore {
       compares: [{ key: `${this.root}tenants/${tenant.id}`, modRevision: 0 }],
       puts: [
         { key: `${this.root}tenants/${tenant.id}`, value: JSON.stringify(tenant) },
-        { key: `${this.root}api-keys/${sha256Hex(apiKey)}`, value: JSON.stringify({ tenantId: tenant.id }) },
+        { key: `${this.root}api-keys/${sha256Hex(apiKey)}`, value: JSON.stringify({ tenantId: tenant.id, createdAtMs: nowMs }) },
       ],
     });
     if (!succeeded) throw new Error('tenant id collision; try again');
@@ -142,14 +142,16 @@ export class JobStore {
    * apply writes every change and appends `events` (to `jobId`'s stream) in one transaction,
    * only if each written key — and each `guards` key, read but not written — still has the mod
    * revision its writer read. Returns the new revision (the mod revision of every written key),
-   * or undefined when someone else won.
+   * or undefined when someone else won. `durable` writes are compared the same way but outlive
+   * the job's lease (a tenant's usage counters, metered as its attempts end).
    */
-  async apply(writes: Array<Write<unknown>>, events: JobEventBody[], jobId: string, lease: string, guards: Array<{ key: string; modRevision: number }> = []): Promise<number | undefined> {
+  async apply(writes: Array<Write<unknown>>, events: JobEventBody[], jobId: string, lease: string, guards: Array<{ key: string; modRevision: number }> = [], durable: Array<Write<unknown>> = []): Promise<number | undefined> {
     const now = Date.now();
     const { succeeded, revision } = await this.kv.txn({
-      compares: [...writes.map((w) => ({ key: w.key, modRevision: w.expect })), ...guards],
+      compares: [...writes.map((w) => ({ key: w.key, modRevision: w.expect })), ...guards, ...durable.map((w) => ({ key: w.key, modRevision: w.expect }))],
       puts: [
         ...writes.map((w) => ({ key: w.key, value: JSON.stringify(w.value), lease })),
+        ...durable.map((w) => ({ key: w.key, value: JSON.stringify(w.value) })),
         ...events.map((e, i) => ({ key: `${this.eventsPrefix(jobId)}${String(now).padStart(15, '0')}-${String(i).padStart(4, '0')}-${randomBytes(3).toString('hex')}`, value: JSON.stringify({ ...e, timeMs: now }), lease })),
       ],
     });

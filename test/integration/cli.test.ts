@@ -19,8 +19,9 @@ describe('tessera dev (the quick start)', () => {
     expect(result.stdout).toContain('Demo: the fleet, as GatewayService.ListWorkers reports it');
     const rows = result.stdout.split('\n').filter((l) => /^w-[0-9a-f]{16}\s/.test(l));
     expect(rows).toHaveLength(2);
-    for (const row of rows) expect(row).toMatch(/dev-agent-\d\s+cpu: \d+ cores\s+dev\s+yes\s+\d+s ago\s+(unverified|verified)$/);
+    for (const row of rows) expect(row).toMatch(/dev-agent-\d\s+cpu: \d+ cores\s+dev\s+yes\s+\d+s ago\s+(unverified|verified)\s+yes$/);
     expect(result.stdout).toContain(`Tessera dev fleet is up (${store} store`);
+    expect(result.stdout).toMatch(/sandbox\s+on: each shard its own uid/);
     // The demo job ran through the gateway on the two agents and got the right answer.
     expect(result.stdout).toMatch(/Demo job j-[0-9a-f]{16}: count the primes below 3,000,000 in 12 shards/);
     expect(result.stdout).toContain('succeeded: 12 succeeded, 0 failed, 0 cancelled');

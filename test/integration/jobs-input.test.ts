@@ -4,9 +4,7 @@
  * leaves no process behind; output is capped; timeouts stop a shard.
  */
 import * as grpc from '@grpc/grpc-js';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSpecWire } from '../../src/gen/tessera/v1/JobSpec.js';
 import { jobCalls, withApiKey } from '../../src/cli/gateway-client.js';
@@ -117,21 +115,31 @@ describe('tenants', () => {
 
 describe('running shards', () => {
   it('cancel: every process of the job, children included, is gone within the grace period', async () => {
-    const pidDir = await mkdtemp(join(tmpdir(), 'tessera-pids-'));
+    // The shards run in pid namespaces of their own, so the test finds their processes from the
+    // host by a marker on their command lines.
+    const marker = `stubborn-${Date.now()}`;
     const script = `
       const { spawn } = require('node:child_process');
-      const fs = require('node:fs');
-      const kids = [spawn('sleep', ['300']), spawn('sh', ['-c', 'sleep 300 & sleep 300'])];
-      fs.writeFileSync(process.env.PID_DIR + '/' + process.env.TESSERA_SHARD_INDEX, JSON.stringify([process.pid, ...kids.map((k) => k.pid)]));
+      spawn('sh', ['-c', 'sleep 300; true', '${marker}'], { stdio: 'ignore' });
+      spawn('sh', ['-c', '(sleep 301; true) & sleep 302; true', '${marker}'], { stdio: 'ignore' });
       process.on('SIGTERM', () => {}); // a stubborn shard: only SIGKILL ends it
+      console.log('ready');
       setInterval(() => {}, 1000);`;
     const { jobId } = await fleet.calls.submit({
       ...workJob('stubborn', 2, 0),
-      entrypoint: { command: process.execPath, args: ['s.js'], files: [{ path: 's.js', content: Buffer.from(script) }], env: { PID_DIR: pidDir } },
+      entrypoint: { command: process.execPath, args: ['s.js', marker], files: [{ path: 's.js', content: Buffer.from(script) }] },
     });
-    await waitFor(async () => ((await readdir(pidDir)).length === 2 ? true : undefined), 20_000, 'both shards running');
-    const pids = (await Promise.all((await readdir(pidDir)).map(async (f) => JSON.parse(await readFile(join(pidDir, f), 'utf8')) as number[]))).flat();
-    expect(pids.length).toBeGreaterThanOrEqual(6);
+    const marked = async (): Promise<number[]> => {
+      const found: number[] = [];
+      for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+        const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+        if (cmdline.split('\0').includes(marker)) found.push(Number(pid));
+      }
+      return found;
+    };
+    // Per shard: node, two shells and the second shell's subshell.
+    await waitFor(async () => ((await marked()).length >= 8 ? true : undefined), 20_000, 'both shards and their children running');
+    const pids = await marked();
     const cancelledAt = Date.now();
     await fleet.calls.cancel(jobId);
     const alive = (pid: number): boolean => {

@@ -25,12 +25,13 @@ export interface JobFleet {
 }
 
 /** startJobFleet starts etcd, the servers and `agents` agent processes, all online. */
-export async function startJobFleet(agents: number, options: { killGrace?: string; maxOutputBytes?: number } = {}): Promise<JobFleet> {
+export async function startJobFleet(agents: number, options: { killGrace?: string; maxOutputBytes?: number; agentArgs?: string[] } = {}): Promise<JobFleet> {
   const etcd = await startEtcd();
   const servers = await startServers(etcd.endpoint, { leaseTtl: '3s', heartbeatInterval: '500ms' });
   const stateRoot = await mkdtemp(join(tmpdir(), 'tessera-jobs-'));
   const { token } = await createJoinToken(servers.store, { uses: 100, ttlMs: 3_600_000 });
   const { apiKey } = await servers.jobs.createTenant('test');
+  let agentsStarted = 0;
   const fleet: JobFleet = {
     etcd,
     servers,
@@ -43,6 +44,9 @@ export async function startJobFleet(agents: number, options: { killGrace?: strin
         'agent', '--scheduler', servers.scheduler.address, '--join-token', token, '--state-dir', join(stateRoot, name), '--name', name,
         '--metrics-listen', '127.0.0.1:0', '--backoff-initial', '100ms', '--backoff-max', '1s', '--advertise-address', '127.0.0.1',
         '--kill-grace', options.killGrace ?? '2s', ...(options.maxOutputBytes ? ['--max-shard-output-bytes', String(options.maxOutputBytes)] : []),
+        // Agents sharing this machine take sandbox uids from pools of their own.
+        '--sandbox-uid-base', String(200_000 + 1000 * agentsStarted++),
+        ...(options.agentArgs ?? []),
       ]);
       const line = await process.waitForLog((l) => l.msg === 'connected to scheduler', 30_000);
       const agent = { process, workerId: String(line.workerId) };

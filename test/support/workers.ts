@@ -16,6 +16,6 @@ export const CPU_HARDWARE: Hardware = {
 };
 
 export function workerRecord(overrides: Partial<WorkerRecord> = {}): WorkerRecord {
-  return { id: newWorkerId(), name: 'w', region: 'eu-west', labels: {}, hardware: CPU_HARDWARE, agentVersion: '0.1.0', joinedAtMs: Date.now(), ...overrides };
+  return { id: newWorkerId(), name: 'w', region: 'eu-west', labels: {}, hardware: CPU_HARDWARE, agentVersion: '0.1.0', isolation: { sandboxed: true, detail: 'test record' }, joinedAtMs: Date.now(), ...overrides };
 }
 

@@ -8,13 +8,13 @@ import { newPlacementStack } from '../../src/scheduler/placement/stack.js';
 import type { ShardAsk } from '../../src/scheduler/placement/types.js';
 import { UsageTable } from '../../src/scheduler/placement/usage.js';
 
-function worker(id: string, opts: { gpus?: Array<[string, number]>; cores?: number; region?: string; labels?: Record<string, string> } = {}): WorkerRecord {
+function worker(id: string, opts: { gpus?: Array<[string, number]>; cores?: number; region?: string; labels?: Record<string, string>; sandboxed?: boolean } = {}): WorkerRecord {
   const hardware: Hardware = {
     gpus: (opts.gpus ?? []).map(([name, memoryTotalMib], i) => ({ vendor: 'nvidia', uuid: `GPU-${id}-${i}`, name, memoryTotalMib, serial: '', pciBusId: '', virtualizationMode: 'none', computeCapability: '', migMode: 'disabled', migDevices: [], architecture: '', coreCount: 0 })),
     cpu: { model: 'cpu', cores: opts.cores ?? 4, memoryTotalMib: 16_384, arch: 'x64' },
     driverVersion: '', cudaVersion: '', os: 'Linux', hostname: id, discoverySource: 'test',
   };
-  return { id, name: id, region: opts.region ?? 'eu-west', labels: opts.labels ?? {}, hardware, agentVersion: '0.1.0', joinedAtMs: 0 };
+  return { id, name: id, region: opts.region ?? 'eu-west', labels: opts.labels ?? {}, hardware, agentVersion: '0.1.0', isolation: { sandboxed: opts.sandboxed ?? true, detail: 'test' }, joinedAtMs: 0 };
 }
 
 function ask(resources: Record<string, unknown> = {}, extra: Partial<ShardAsk> = {}): ShardAsk {

@@ -23,6 +23,11 @@ interface Flags extends LogFlags {
   advertiseAddress?: string;
   python?: string;
   nvidiaSmi?: string;
+  shardRoot?: string;
+  insecureNoSandbox?: boolean;
+  sandboxUidBase?: number;
+  shardMaxPids?: number;
+  bwrap?: string;
 }
 
 export function agentCommand(): Command {
@@ -42,7 +47,12 @@ export function agentCommand(): Command {
     .addOption(new Option('--kill-grace <duration>', 'SIGTERM → SIGKILL grace for cancelled shards (default: 10s)'))
     .addOption(new Option('--advertise-address <addr>', 'address gang ranks reach this worker at (default: first non-loopback IPv4)').env('TESSERA_ADVERTISE_ADDRESS'))
     .addOption(new Option('--python <path>', 'Python with PyTorch for GPU challenges (default: /usr/bin/python3)').env('TESSERA_PYTHON'))
-    .addOption(new Option('--nvidia-smi <path>', 'nvidia-smi to run (default: nvidia-smi on PATH)').env('TESSERA_NVIDIA_SMI')))
+    .addOption(new Option('--nvidia-smi <path>', 'nvidia-smi to run (default: nvidia-smi on PATH)').env('TESSERA_NVIDIA_SMI'))
+    .addOption(new Option('--shard-root <dir>', 'where shard directories go, outside --state-dir (default: /var/lib/tessera/shards/<id> as root)').env('TESSERA_SHARD_ROOT'))
+    .addOption(new Option('--insecure-no-sandbox', 'run tenants\' shards without a sandbox when this agent cannot make one (not root, no bubblewrap); only jobs with allowUnsandboxed are placed here'))
+    .addOption(new Option('--sandbox-uid-base <uid>', 'first of the 1,000 uids shards run as (default: 200000)').argParser(toInt))
+    .addOption(new Option('--shard-max-pids <n>', 'processes and threads per shard (default: 4096)').argParser(toInt))
+    .addOption(new Option('--bwrap <path>', 'bubblewrap to run (default: bwrap on PATH)')))
     .action(async (flags: Flags) => {
       applyLogOptions(flags);
       const logger = createLogger('agent');
@@ -63,6 +73,11 @@ export function agentCommand(): Command {
           advertiseAddress: flags.advertiseAddress,
           python: flags.python,
           nvidiaSmi: flags.nvidiaSmi,
+          shardRoot: flags.shardRoot,
+          insecureNoSandbox: flags.insecureNoSandbox,
+          sandboxUidBase: flags.sandboxUidBase,
+          shardMaxPids: flags.shardMaxPids,
+          bwrap: flags.bwrap,
         });
         const { Agent } = await import('../../agent/agent.js');
         const agent = new Agent(config, logger);

@@ -162,7 +162,12 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger, screen
   parts.push(gateway);
 
   const { token } = await createJoinToken(store, { uses: config.agents + 16, ttlMs: 86_400_000, description: 'tessera dev' });
-  const agents = startAgents(config.agents, scheduler.address, token, workDir);
+  // Shards run sandboxed where the agents can (root, bubblewrap); otherwise the dev fleet says so
+  // and runs them unsandboxed, and its demo job allows that.
+  const { findOnPath } = await import('../../agent/sandbox/sandbox.js');
+  const noSandbox = process.getuid?.() !== 0 ? 'not root' : !(await findOnPath('bwrap')) ? 'no bubblewrap (apt-get install bubblewrap)' : undefined;
+  screen.say(noSandbox ? `  sandbox     OFF: ${noSandbox}; dev agents run shards unsandboxed (--insecure-no-sandbox), so jobs need allowUnsandboxed: true` : '  sandbox     on: each shard its own uid, namespaces and cgroup');
+  const agents = startAgents(config.agents, scheduler.address, token, workDir, noSandbox !== undefined);
   parts.push({ stop: () => stopAgents(agents) });
 
   screen.say(`  agents      starting ${config.agents} local agent processes…`);
@@ -174,7 +179,7 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger, screen
   try {
     const workers = await listWorkers(client);
     process.stdout.write('\nDemo: the fleet, as GatewayService.ListWorkers reports it\n\n' + workersTable(workers));
-    if (config.agents > 0 && config.demoJob) await runDemoJob(client, apiKey, screen.quiet);
+    if (config.agents > 0 && config.demoJob) await runDemoJob(client, apiKey, screen.quiet, noSandbox !== undefined);
   } finally {
     client.close();
   }
@@ -203,7 +208,7 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger, screen
 /** DEMO_SHARDS: enough shards that every agent runs several, few enough to finish in seconds. */
 const DEMO_SHARDS = 12;
 
-async function runDemoJob(client: GatewayServiceClient, apiKey: string, inPlace: boolean): Promise<void> {
+async function runDemoJob(client: GatewayServiceClient, apiKey: string, inPlace: boolean, allowUnsandboxed: boolean): Promise<void> {
   const { readFile } = await import('node:fs/promises');
   const { jobCalls } = await import('../gateway-client.js');
   const { followJob } = await import('../progress.js');
@@ -215,6 +220,7 @@ async function runDemoJob(client: GatewayServiceClient, apiKey: string, inPlace:
     resources: { cpuCores: 1 },
     independent: { shardCount: DEMO_SHARDS },
     timeoutSeconds: 120,
+    allowUnsandboxed,
   });
   process.stdout.write(`\nDemo job ${jobId}: count the primes below 3,000,000 in ${shardCount} shards\n`);
   await followJob(client, jobId, { apiKey, shardCount, logs: false, inPlace });
@@ -225,11 +231,17 @@ async function runDemoJob(client: GatewayServiceClient, apiKey: string, inPlace:
   process.stdout.write(`primes below 3,000,000: ${primes} (shards per worker: ${[...perWorker].map(([w, n]) => `${w} ${n}`).join(', ')})\n`);
 }
 
-function startAgents(count: number, scheduler: string, token: string, workDir: string): ChildProcess[] {
+function startAgents(count: number, scheduler: string, token: string, workDir: string, insecure: boolean): ChildProcess[] {
   return Array.from({ length: count }, (_, i) =>
     spawn(
       process.execPath,
-      [TESSERA_BIN, 'agent', '--scheduler', scheduler, '--join-token', token, '--state-dir', join(workDir, `agent-${i + 1}`), '--name', `dev-agent-${i + 1}`, '--region', 'dev', '--metrics-listen', '127.0.0.1:0', '--backoff-max', '5s', '--advertise-address', '127.0.0.1'],
+      [
+        TESSERA_BIN, 'agent', '--scheduler', scheduler, '--join-token', token, '--state-dir', join(workDir, `agent-${i + 1}`), '--name', `dev-agent-${i + 1}`, '--region', 'dev',
+        '--metrics-listen', '127.0.0.1:0', '--backoff-max', '5s', '--advertise-address', '127.0.0.1',
+        // Agents sharing a machine take uids from pools of their own.
+        '--sandbox-uid-base', String(200_000 + i * 1000),
+        ...(insecure ? ['--insecure-no-sandbox'] : []),
+      ],
       { stdio: ['ignore', 'inherit', 'inherit'], env: process.env },
     ),
   );

@@ -1,27 +1,29 @@
 /**
- * Job commands: `tessera submit`, `jobs`, `logs`, `cancel`, `explain`, and `tenants create`.
+ * Job commands: `tessera submit`, `jobs`, `logs`, `cancel` and `explain` (tenants: tenants.ts).
  * They talk to the gateway with a tenant API key (--api-key / TESSERA_API_KEY).
  */
 import { Command, Option } from 'commander';
 import type { ServiceError } from '@grpc/grpc-js';
 import type { GatewayServiceClient } from '../../gen/tessera/v1/GatewayService.js';
 import { failAndExit } from '../lifecycle.js';
-import { addStoreOptions, splitList, toInt } from '../options.js';
+import { toInt } from '../options.js';
 import { table, ago } from '../format.js';
 
-interface ClientFlags {
+/** ClientFlags are the flags clientOptions adds. */
+export interface ClientFlags {
   gateway: string;
   apiKey?: string;
 }
 
-function clientOptions(command: Command): Command {
+/** clientOptions adds --gateway and --api-key. */
+export function clientOptions(command: Command): Command {
   return command
     .addOption(new Option('--gateway <host:port>', 'gateway address').env('TESSERA_GATEWAY').default('127.0.0.1:7080'))
     .addOption(new Option('--api-key <key>', 'tenant API key (from `tessera tenants create`)').env('TESSERA_API_KEY'));
 }
 
 /** withClient runs `work` against the gateway and turns gRPC errors into one readable line. */
-async function withClient(flags: ClientFlags, work: (client: GatewayServiceClient) => Promise<void>): Promise<void> {
+export async function withClient(flags: ClientFlags, work: (client: GatewayServiceClient) => Promise<void>): Promise<void> {
   const { connectGateway } = await import('../gateway-client.js');
   const client = connectGateway(flags.gateway);
   try {
@@ -147,25 +149,5 @@ export function jobCommands(): Command[] {
       });
     });
 
-  const tenantsCreate = new Command('create')
-    .description('Create a tenant and print its API key (once)')
-    .argument('<name>')
-    .action(async (name: string, flags: { etcd?: string; etcdPrefix?: string }) => {
-      try {
-        const endpoints = splitList(flags.etcd) ?? [];
-        if (endpoints.length === 0) throw new Error('--etcd is required: tenants live in the fleet store (tessera dev prints a key for its own)');
-        const { EtcdKv } = await import('../../store/kv-etcd.js');
-        const { JobStore } = await import('../../store/job-store.js');
-        const kv = new EtcdKv(endpoints);
-        const { tenant, apiKey } = await new JobStore(kv, flags.etcdPrefix ?? '/tessera/v1/').createTenant(name);
-        await kv.close();
-        process.stdout.write(`${apiKey}\n`);
-        process.stderr.write(`tenant ${tenant.id} (${tenant.name}); the key is not shown again\n`);
-      } catch (err) {
-        failAndExit(err);
-      }
-    });
-  addStoreOptions(tenantsCreate);
-  const tenants = new Command('tenants').description('Manage tenants').addCommand(tenantsCreate);
-  return [submit, jobs, logs, cancel, explain, tenants];
+  return [submit, jobs, logs, cancel, explain];
 }

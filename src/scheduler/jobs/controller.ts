@@ -10,6 +10,7 @@ import { randomInt } from 'node:crypto';
 import { isTerminalShard, type JobEventBody, type JobRecord, type JobState, type ShardRecord } from '../../common/job.js';
 import type { Logger } from '../../common/logger.js';
 import type { JobStore, StoredExplanation, Versioned, Write } from '../../store/job-store.js';
+import { TenantStore } from '../../store/tenant-store.js';
 import type { TopologyView } from '../../store/topology-view.js';
 import { placeGang } from '../placement/gang.js';
 import type { NodeIndex } from '../placement/node-index.js';
@@ -20,6 +21,8 @@ import type { UsageTable } from '../placement/usage.js';
 import { JobCache } from './cache.js';
 import { shardEnv, type GangLayout } from './env.js';
 import { describe, nextAttempt, resultEvent, retryable, succeeded, withEnd, type AttemptEnd } from './outcome.js';
+import { UsageMeter, type MeterMetrics } from './meter.js';
+import { QuotaGate, type QuotaBook } from './quota-gate.js';
 
 /** AgentLink is how the controller reaches connected agents (the agent service implements it). */
 export interface AgentLink {
@@ -31,7 +34,7 @@ export interface AgentLink {
 }
 
 /** ControllerMetrics are observed by the controller. */
-export interface ControllerMetrics {
+export interface ControllerMetrics extends MeterMetrics {
   dispatchLatency: { observe(seconds: number): void };
   placements: { inc(labels: { outcome: string }, n?: number): void };
   shardResults: { inc(labels: { state: string }): void };
@@ -55,6 +58,10 @@ export class JobController {
   private passScheduled = false;
   private readonly stack = newPlacementStack();
   private stopped = false;
+  /** meter adds each ended attempt's GPU- and CPU-seconds to its tenant's usage, in the same transaction. */
+  private readonly meter: UsageMeter;
+  /** quotas holds back placements a tenant's quota does not allow. */
+  private readonly quotas: QuotaGate;
   /** observer hears shard outcomes (the reputation log) and supplies trust facts to placement. */
   observer: { shardOutcome(workerId: string, outcome: 'completed' | 'lost', gpuHours: number): void; extras: NodeExtras } | undefined;
 
@@ -66,9 +73,13 @@ export class JobController {
     private readonly logger: Logger,
   ) {
     this.cache = new JobCache(store);
+    const tenants = new TenantStore(store.kv, store.root);
+    this.quotas = new QuotaGate(tenants, () => this.kick());
+    this.meter = new UsageMeter(store, tenants, metrics, (tenantId) => this.quotas.invalidate(tenantId));
   }
 
   async start(): Promise<void> {
+    await this.quotas.start();
     await this.cache.start(() => this.kick());
     this.topology.on('change', () => this.kick());
     this.kick();
@@ -77,6 +88,7 @@ export class JobController {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.queue;
+    await this.quotas.stop();
     await this.cache.stop();
   }
 
@@ -205,24 +217,27 @@ export class JobController {
       this.observer?.extras,
     );
     const usage = buildUsage(this.holdingShards());
+    // Tenants' quotas come before the fleet: a job over its tenant's quota is not placed however free the workers are.
+    const book = await this.quotas.book(jobs, this.holdingShards(), Date.now());
     for (const job of jobs) {
       const pending = this.cache.shardsOf(job.id).filter((s) => s.value.state === 'pending');
       if (pending.length === 0) continue;
-      if (job.spec.partition.kind === 'gang') await this.placeGangJob(job, pending, index, usage);
-      else await this.placeIndependent(job, pending, index, usage);
+      if (job.spec.partition.kind === 'gang') await this.placeGangJob(job, pending, index, usage, book);
+      else await this.placeIndependent(job, pending, index, usage, book);
     }
+    if (book.waitsForPeriod) this.quotas.wakeForNextPeriod(Date.now());
   }
 
-  private *holdingShards(): Generator<{ shard: ShardRecord; resources: JobRecord['spec']['resources'] }> {
+  private *holdingShards(): Generator<{ job: JobRecord; shard: ShardRecord; resources: JobRecord['spec']['resources'] }> {
     for (const [jobId, shards] of this.cache.shards) {
       const job = this.cache.jobs.get(jobId)?.value;
       if (!job) continue;
-      for (const { value } of shards.values()) yield { shard: value, resources: job.spec.resources };
+      for (const { value } of shards.values()) yield { job, shard: value, resources: job.spec.resources };
     }
   }
 
   private askOf(job: JobRecord): ShardAsk {
-    return { resources: job.spec.resources, regions: job.spec.regions, labels: job.spec.labels, requireVerified: job.spec.requireVerified, minReputation: job.spec.minReputation, minUptime30d: job.spec.minUptime30d };
+    return { resources: job.spec.resources, regions: job.spec.regions, labels: job.spec.labels, requireVerified: job.spec.requireVerified, minReputation: job.spec.minReputation, minUptime30d: job.spec.minUptime30d, allowUnsandboxed: job.spec.allowUnsandboxed };
   }
 
   /** busy: the worker holds a placed or running shard (challenges wait until it does not). */
@@ -233,11 +248,12 @@ export class JobController {
     return false;
   }
 
-  private async placeIndependent(job: JobRecord, pending: Array<Versioned<ShardRecord>>, index: NodeIndex, usage: UsageTable): Promise<void> {
+  private async placeIndependent(job: JobRecord, pending: Array<Versioned<ShardRecord>>, index: NodeIndex, usage: UsageTable, book: QuotaBook): Promise<void> {
     const ask = this.askOf(job);
     const decided: Array<{ shard: Versioned<ShardRecord>; placement: Placement; explanation: Explanation }> = [];
     let failure: { shard: ShardRecord; explanation: Explanation } | undefined;
-    for (const shard of pending) {
+    const room = book.room(job, pending.length);
+    for (const shard of pending.slice(0, room.allowed)) {
       const decision = this.stack.place(index, usage, ask);
       if (!decision.ok) {
         failure = { shard: shard.value, explanation: decision.explanation };
@@ -246,6 +262,11 @@ export class JobController {
       usage.reserve(decision.placement, ask);
       decided.push({ shard, placement: decision.placement, explanation: decision.explanation });
     }
+    book.reserve(job, decided.length);
+    // Shards left over with no placement failure were held by the quota: say why as it stands after these placements.
+    const held = !failure && decided.length < pending.length ? book.room(job, pending.length - decided.length).reason : undefined;
+    const heldByQuota = held !== undefined;
+    if (held !== undefined) failure = { shard: pending[decided.length]!.value, explanation: quotaHold(held, index.size) };
     const now = Date.now();
     const batches: Array<typeof decided> = [];
     for (let i = 0; i < decided.length; i += PLACEMENT_BATCH) batches.push(decided.slice(i, i + PLACEMENT_BATCH));
@@ -255,7 +276,7 @@ export class JobController {
     }
     const explanations = [...decided.slice(-5).map((d) => stored(d.shard.value, d.explanation)), ...(failure ? [stored(failure.shard, failure.explanation)] : [])];
     if (explanations.length) await this.store.putExplanations(job.id, job.lease, explanations);
-    if (failure) this.metrics.placements.inc({ outcome: 'unplaceable' });
+    if (failure) this.metrics.placements.inc({ outcome: heldByQuota ? 'quota' : 'unplaceable' });
   }
 
   private async commitPlacements(job: JobRecord, batch: Array<{ shard: Versioned<ShardRecord>; placement: Placement }>, now: number): Promise<void> {
@@ -274,10 +295,16 @@ export class JobController {
     }
   }
 
-  private async placeGangJob(job: JobRecord, pending: Array<Versioned<ShardRecord>>, index: NodeIndex, usage: UsageTable): Promise<void> {
+  private async placeGangJob(job: JobRecord, pending: Array<Versioned<ShardRecord>>, index: NodeIndex, usage: UsageTable, book: QuotaBook): Promise<void> {
     const shards = this.cache.shardsOf(job.id);
     // A gang is placed only when every rank waits at the same attempt: never half a gang.
     if (pending.length !== shards.length) return;
+    const room = book.room(job, shards.length);
+    if (room.allowed < shards.length) {
+      await this.store.putExplanations(job.id, job.lease, [stored(shards[0]!.value, quotaHold(room.reason!, index.size))]);
+      this.metrics.placements.inc({ outcome: 'quota' });
+      return;
+    }
     const ask = this.askOf(job);
     const decision = placeGang(this.stack, index, usage, ask, shards.length);
     if (!decision.ok) {
@@ -294,6 +321,7 @@ export class JobController {
     const revision = await this.store.apply(writes, [{ kind: 'job-state', state: job.state, message: `gang attempt ${placed[0]!.attempt}: ${placed.length} ranks placed on ${where}` }], job.id, job.lease);
     this.metrics.placements.inc({ outcome: revision === undefined ? 'conflict' : 'placed' }, placed.length);
     if (revision === undefined) return;
+    book.reserve(job, placed.length);
     this.cache.setJob(nextJob, revision);
     for (const s of placed) this.cache.setShard(s, revision);
     await this.store.putExplanations(job.id, job.lease, placed.map((s, rank) => stored(s, decision.explanations[rank]!)));
@@ -338,7 +366,7 @@ export class JobController {
       next = withEnd(shard, end, end.cancelled || job.cancelRequested ? 'cancelled' : 'failed', now);
       events.push(resultEvent(next));
     }
-    const revision = await this.store.apply([{ key: version.key, expect: version.modRevision, value: next }], events, job.id, job.lease);
+    const revision = await this.meter.apply(job, [shard], now, [{ key: version.key, expect: version.modRevision, value: next }], events);
     if (revision === undefined) return;
     this.cache.setShard(next, revision);
     if (isTerminalShard(next.state)) this.metrics.shardResults.inc({ state: next.state });
@@ -355,11 +383,12 @@ export class JobController {
       if (others.every((r) => r.value.state === 'succeeded' && r.value.attempt === shard.attempt)) {
         // The last rank of a successful gang: every rank's result is final now, in one transaction.
         const all = ranks.map((r) => (r.value.index === shard.index ? next : r.value));
-        const revision = await this.store.apply(
+        const revision = await this.meter.apply(
+          job,
+          [shard],
+          now,
           ranks.map((r, i) => ({ key: r.key, expect: r.modRevision, value: all[i]! })),
           all.map(resultEvent),
-          job.id,
-          job.lease,
         );
         if (revision === undefined) return;
         for (const s of all) {
@@ -370,7 +399,7 @@ export class JobController {
         return;
       }
       const version = ranks.find((r) => r.value.index === shard.index)!;
-      const revision = await this.store.apply([{ key: version.key, expect: version.modRevision, value: next }], [shardEvent(next, `rank ${shard.index} finished; waiting for the other ranks`)], job.id, job.lease);
+      const revision = await this.meter.apply(job, [shard], now, [{ key: version.key, expect: version.modRevision, value: next }], [shardEvent(next, `rank ${shard.index} finished; waiting for the other ranks`)]);
       if (revision !== undefined) this.cache.setShard(next, revision);
       return;
     }
@@ -390,11 +419,13 @@ export class JobController {
     const events: JobEventBody[] = retry
       ? [{ kind: 'job-state', state: job.state, message: `gang attempt ${shard.attempt} stopped (${reason}); restarting all ${ranks.length} ranks as attempt ${shard.attempt + 1}` }]
       : nextRanks.map(resultEvent);
-    const revision = await this.store.apply(
+    // Every rank that was running ends here (the others are told to stop): each is metered up to now.
+    const revision = await this.meter.apply(
+      job,
+      ranks.map((r) => r.value),
+      now,
       [{ key: jobVersion.key, expect: jobVersion.modRevision, value: nextJob }, ...ranks.map((r, i) => ({ key: r.key, expect: r.modRevision, value: nextRanks[i]! }))],
       events,
-      job.id,
-      job.lease,
     );
     if (revision === undefined) return;
     this.cache.setJob(nextJob, revision);
@@ -469,6 +500,11 @@ function isTerminalJob(state: JobState): boolean {
 
 function shardEvent(shard: ShardRecord, message: string): JobEventBody {
   return { kind: 'shard-state', index: shard.index, attempt: shard.attempt, state: shard.state, ...(shard.workerId && { workerId: shard.workerId }), message };
+}
+
+/** quotaHold is the decision for a shard its tenant's quota holds back: no worker was asked. */
+function quotaHold(reason: string, nodesTotal: number): Explanation {
+  return { nodesTotal, nodesEvaluated: 0, filtered: {}, candidates: [], summary: `${reason}; waiting` };
 }
 
 function stored(shard: ShardRecord, explanation: Explanation): StoredExplanation {

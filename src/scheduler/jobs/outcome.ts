@@ -17,11 +17,13 @@ export interface AttemptEnd {
   peakRssKib?: number;
   outputBytes?: number;
   outputTruncated?: boolean;
+  /** The cgroup's OOM killer ended it (the error names the limit). */
+  oomKilled?: boolean;
 }
 
-/** succeeded: exit 0, not cancelled, not timed out, not lost. */
+/** succeeded: exit 0, not cancelled, not timed out, not lost, and no error (an unreadable result file is one). */
 export function succeeded(end: AttemptEnd): boolean {
-  return end.exitCode === 0 && !end.cancelled && !end.timedOut && !end.lost && !end.signal;
+  return end.exitCode === 0 && !end.cancelled && !end.timedOut && !end.lost && !end.signal && !end.error;
 }
 
 /** describe says in words how an attempt ended. */
@@ -29,6 +31,7 @@ export function describe(end: AttemptEnd): string {
   if (end.lost) return end.error ?? 'worker lost';
   if (end.cancelled) return 'cancelled';
   if (end.timedOut) return end.error ?? 'timed out';
+  if (end.oomKilled) return end.error ?? 'killed by the OOM killer: over its memory limit';
   if (end.signal) return `killed by ${end.signal}`;
   if (end.exitCode !== 0) return `exit code ${end.exitCode ?? '?'}${end.error ? ` (${end.error})` : ''}`;
   return end.error ?? 'succeeded';

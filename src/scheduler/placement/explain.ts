@@ -7,6 +7,7 @@ import type { Explanation, FilterReason, ShardAsk } from './types.js';
 /** REASON_TEXT says, for a count of nodes, why they were rejected. */
 export const REASON_TEXT: Record<FilterReason, (ask: ShardAsk) => string> = {
   offline: () => 'are offline',
+  unsandboxed: () => 'run shards without a sandbox (the job does not set allowUnsandboxed)',
   unverified: () => 'are not verified',
   reputation: (ask) => `have a reputation under ${ask.minReputation ?? 0}`,
   uptime: (ask) => `were connected less than ${Math.round(100 * (ask.minUptime30d ?? 0))} % of the last 30 days`,

@@ -21,6 +21,7 @@ export function nodeOf(worker: WorkerRecord, online: boolean, extras: { reputati
     families: new Set(gpus.map((g) => g.family).filter((f): f is string => f !== undefined)),
     cpuCores: worker.hardware.cpu.cores,
     memoryMib: worker.hardware.cpu.memoryTotalMib,
+    sandboxed: worker.isolation.sandboxed,
     ...extras,
   };
 }

@@ -10,6 +10,7 @@ import { GpuModelFilter } from './filters/gpu-model.js';
 import { LabelFilter } from './filters/labels.js';
 import { MemoryFilter } from './filters/memory.js';
 import { OnlineFilter } from './filters/online.js';
+import { SandboxFilter } from './filters/sandbox.js';
 import { RegionFilter } from './filters/region.js';
 import { VerifiedFilter } from './filters/verified.js';
 import { MinReputationFilter, MinUptimeFilter } from './filters/reputation.js';
@@ -95,6 +96,7 @@ export function newPlacementStack(): PlacementStack {
   return new PlacementStack(
     [
       OnlineFilter, // offline supply is never a candidate, so it goes first
+      SandboxFilter, // a tenant's code runs only where the agent isolates it, unless the job allows otherwise
       VerifiedFilter, // unproven hardware is not supply for jobs that ask for proof
       MinReputationFilter, // nor are workers below the job's reputation floor
       MinUptimeFilter, // or connected less of the last 30 days than the job asks

@@ -30,6 +30,8 @@ export interface NodeInfo {
   verified?: boolean;
   /** Measured round trip to the scheduler, milliseconds; undefined when not measured. */
   latencyMs?: number;
+  /** Whether the worker's agent says it runs shards in a sandbox (its claim). */
+  sandboxed: boolean;
 }
 
 /** NodeUsage is what shards already placed on a node hold. */
@@ -54,10 +56,12 @@ export interface ShardAsk {
   requireVerified?: boolean;
   minReputation?: number;
   minUptime30d?: number;
+  /** Also place on workers whose agent runs shards without a sandbox. */
+  allowUnsandboxed?: boolean;
 }
 
 /** FilterReason is the named table of why a node cannot take a shard. */
-export type FilterReason = 'offline' | 'unverified' | 'reputation' | 'uptime' | 'region' | 'labels' | 'gpu-model' | 'gpu-count' | 'gpu-memory' | 'cpu' | 'memory';
+export type FilterReason = 'offline' | 'unsandboxed' | 'unverified' | 'reputation' | 'uptime' | 'region' | 'labels' | 'gpu-model' | 'gpu-count' | 'gpu-memory' | 'cpu' | 'memory';
 
 /** Filter is one feasibility stage; it returns true when the node can take the shard. */
 export interface Filter {

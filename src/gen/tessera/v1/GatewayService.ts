@@ -10,6 +10,8 @@ import type { GetFleetSummaryRequestWire as _tessera_v1_GetFleetSummaryRequestWi
 import type { GetFleetSummaryResponseWire as _tessera_v1_GetFleetSummaryResponseWire, GetFleetSummaryResponse as _tessera_v1_GetFleetSummaryResponse } from '../../tessera/v1/GetFleetSummaryResponse.js';
 import type { GetJobRequestWire as _tessera_v1_GetJobRequestWire, GetJobRequest as _tessera_v1_GetJobRequest } from '../../tessera/v1/GetJobRequest.js';
 import type { GetJobResponseWire as _tessera_v1_GetJobResponseWire, GetJobResponse as _tessera_v1_GetJobResponse } from '../../tessera/v1/GetJobResponse.js';
+import type { GetUsageRequestWire as _tessera_v1_GetUsageRequestWire, GetUsageRequest as _tessera_v1_GetUsageRequest } from '../../tessera/v1/GetUsageRequest.js';
+import type { GetUsageResponseWire as _tessera_v1_GetUsageResponseWire, GetUsageResponse as _tessera_v1_GetUsageResponse } from '../../tessera/v1/GetUsageResponse.js';
 import type { GetWorkerRequestWire as _tessera_v1_GetWorkerRequestWire, GetWorkerRequest as _tessera_v1_GetWorkerRequest } from '../../tessera/v1/GetWorkerRequest.js';
 import type { GetWorkerResponseWire as _tessera_v1_GetWorkerResponseWire, GetWorkerResponse as _tessera_v1_GetWorkerResponse } from '../../tessera/v1/GetWorkerResponse.js';
 import type { ListJobsRequestWire as _tessera_v1_ListJobsRequestWire, ListJobsRequest as _tessera_v1_ListJobsRequest } from '../../tessera/v1/ListJobsRequest.js';
@@ -59,6 +61,15 @@ export interface GatewayServiceClient extends grpc.Client {
   getJob(argument: _tessera_v1_GetJobRequestWire, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_GetJobResponse>): grpc.ClientUnaryCall;
   getJob(argument: _tessera_v1_GetJobRequestWire, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetJobResponse>): grpc.ClientUnaryCall;
   getJob(argument: _tessera_v1_GetJobRequestWire, callback: grpc.requestCallback<_tessera_v1_GetJobResponse>): grpc.ClientUnaryCall;
+  
+  GetUsage(argument: _tessera_v1_GetUsageRequestWire, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetUsageResponse>): grpc.ClientUnaryCall;
+  GetUsage(argument: _tessera_v1_GetUsageRequestWire, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_GetUsageResponse>): grpc.ClientUnaryCall;
+  GetUsage(argument: _tessera_v1_GetUsageRequestWire, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetUsageResponse>): grpc.ClientUnaryCall;
+  GetUsage(argument: _tessera_v1_GetUsageRequestWire, callback: grpc.requestCallback<_tessera_v1_GetUsageResponse>): grpc.ClientUnaryCall;
+  getUsage(argument: _tessera_v1_GetUsageRequestWire, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetUsageResponse>): grpc.ClientUnaryCall;
+  getUsage(argument: _tessera_v1_GetUsageRequestWire, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_GetUsageResponse>): grpc.ClientUnaryCall;
+  getUsage(argument: _tessera_v1_GetUsageRequestWire, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetUsageResponse>): grpc.ClientUnaryCall;
+  getUsage(argument: _tessera_v1_GetUsageRequestWire, callback: grpc.requestCallback<_tessera_v1_GetUsageResponse>): grpc.ClientUnaryCall;
   
   GetWorker(argument: _tessera_v1_GetWorkerRequestWire, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tessera_v1_GetWorkerResponse>): grpc.ClientUnaryCall;
   GetWorker(argument: _tessera_v1_GetWorkerRequestWire, metadata: grpc.Metadata, callback: grpc.requestCallback<_tessera_v1_GetWorkerResponse>): grpc.ClientUnaryCall;
@@ -117,6 +128,8 @@ export interface GatewayServiceHandlers extends grpc.UntypedServiceImplementatio
   
   GetJob: grpc.handleUnaryCall<_tessera_v1_GetJobRequest, _tessera_v1_GetJobResponseWire>;
   
+  GetUsage: grpc.handleUnaryCall<_tessera_v1_GetUsageRequest, _tessera_v1_GetUsageResponseWire>;
+  
   GetWorker: grpc.handleUnaryCall<_tessera_v1_GetWorkerRequest, _tessera_v1_GetWorkerResponseWire>;
   
   ListJobs: grpc.handleUnaryCall<_tessera_v1_ListJobsRequest, _tessera_v1_ListJobsResponseWire>;
@@ -136,6 +149,7 @@ export interface GatewayServiceDefinition extends grpc.ServiceDefinition {
   ExplainPlacement: MethodDefinition<_tessera_v1_ExplainPlacementRequestWire, _tessera_v1_ExplainPlacementResponseWire, _tessera_v1_ExplainPlacementRequest, _tessera_v1_ExplainPlacementResponse>
   GetFleetSummary: MethodDefinition<_tessera_v1_GetFleetSummaryRequestWire, _tessera_v1_GetFleetSummaryResponseWire, _tessera_v1_GetFleetSummaryRequest, _tessera_v1_GetFleetSummaryResponse>
   GetJob: MethodDefinition<_tessera_v1_GetJobRequestWire, _tessera_v1_GetJobResponseWire, _tessera_v1_GetJobRequest, _tessera_v1_GetJobResponse>
+  GetUsage: MethodDefinition<_tessera_v1_GetUsageRequestWire, _tessera_v1_GetUsageResponseWire, _tessera_v1_GetUsageRequest, _tessera_v1_GetUsageResponse>
   GetWorker: MethodDefinition<_tessera_v1_GetWorkerRequestWire, _tessera_v1_GetWorkerResponseWire, _tessera_v1_GetWorkerRequest, _tessera_v1_GetWorkerResponse>
   ListJobs: MethodDefinition<_tessera_v1_ListJobsRequestWire, _tessera_v1_ListJobsResponseWire, _tessera_v1_ListJobsRequest, _tessera_v1_ListJobsResponse>
   ListWorkers: MethodDefinition<_tessera_v1_ListWorkersRequestWire, _tessera_v1_ListWorkersResponseWire, _tessera_v1_ListWorkersRequest, _tessera_v1_ListWorkersResponse>

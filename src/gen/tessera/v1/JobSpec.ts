@@ -19,6 +19,7 @@ export interface JobSpecWire {
   'requireVerified'?: (boolean);
   'minReputation'?: (number | string);
   'minUptime_30d'?: (number | string);
+  'allowUnsandboxed'?: (boolean);
   'partition'?: "gang"|"independent";
 }
 
@@ -36,5 +37,6 @@ export interface JobSpec {
   'requireVerified': (boolean);
   'minReputation': (number);
   'minUptime_30d': (number);
+  'allowUnsandboxed': (boolean);
   'partition'?: "gang"|"independent";
 }

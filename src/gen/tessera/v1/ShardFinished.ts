@@ -13,6 +13,7 @@ export interface ShardFinishedWire {
   'timedOut'?: (boolean);
   'outputBytes'?: (number | string | Long);
   'outputTruncated'?: (boolean);
+  'oomKilled'?: (boolean);
 }
 
 export interface ShardFinished {
@@ -26,4 +27,5 @@ export interface ShardFinished {
   'timedOut': (boolean);
   'outputBytes': (number);
   'outputTruncated': (boolean);
+  'oomKilled': (boolean);
 }

@@ -6,6 +6,7 @@ import type { TrustStateWire as _tessera_v1_TrustStateWire, TrustState as _tesse
 import type { TrustFlagWire as _tessera_v1_TrustFlagWire, TrustFlag as _tessera_v1_TrustFlag } from '../../tessera/v1/TrustFlag.js';
 import type { ReputationWire as _tessera_v1_ReputationWire, Reputation as _tessera_v1_Reputation } from '../../tessera/v1/Reputation.js';
 import type { ChallengeSummaryWire as _tessera_v1_ChallengeSummaryWire, ChallengeSummary as _tessera_v1_ChallengeSummary } from '../../tessera/v1/ChallengeSummary.js';
+import type { IsolationWire as _tessera_v1_IsolationWire, Isolation as _tessera_v1_Isolation } from '../../tessera/v1/Isolation.js';
 
 export interface WorkerWire {
   'id'?: (string);
@@ -24,6 +25,7 @@ export interface WorkerWire {
   'challenges'?: (_tessera_v1_ChallengeSummaryWire)[];
   'unverifiedReason'?: (string);
   'provenGpus'?: (number);
+  'isolation'?: (_tessera_v1_IsolationWire | null);
 }
 
 export interface Worker {
@@ -43,4 +45,5 @@ export interface Worker {
   'challenges': (_tessera_v1_ChallengeSummary)[];
   'unverifiedReason': (string);
   'provenGpus': (number);
+  'isolation': (_tessera_v1_Isolation | null);
 }

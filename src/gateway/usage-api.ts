@@ -1,0 +1,60 @@
+/**
+ * usage-api: GetUsage, the tenant's metered use over a named window of whole UTC days, and its
+ * quota. A tenant sees only its own usage: the API key decides whose.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type { GatewayServiceHandlers } from '../gen/tessera/v1/GatewayService.js';
+import type { GetUsageResponseWire } from '../gen/tessera/v1/GetUsageResponse.js';
+import { NotFound } from '../common/errors.js';
+import { buildReport, usageWindow, type UsageReport } from '../common/usage.js';
+import { timestampToWire } from '../common/wire.js';
+import type { TenantStore } from '../store/tenant-store.js';
+import type { TenantAuth } from './auth.js';
+
+type Unary = <Req, Res>(method: string, handle: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>) => grpc.handleUnaryCall<Req, Res>;
+
+/** readUsageReport reads what a report needs from the store (GetUsage, and `tessera usage --tenant` on etcd). */
+export async function readUsageReport(tenants: TenantStore, tenant: { id: string; name: string }, since: string, until: string, nowMs = Date.now()): Promise<UsageReport> {
+  const window = usageWindow(since, until, nowMs);
+  const [days, quota] = await Promise.all([tenants.usageDays(tenant.id), tenants.getQuota(tenant.id)]);
+  return buildReport(tenant, window, days, quota, nowMs);
+}
+
+/** reportToWire converts a report; the CLI prints the wire form either way. */
+export function reportToWire(report: UsageReport): GetUsageResponseWire {
+  const q = report.quota;
+  return {
+    tenantId: report.tenantId,
+    tenantName: report.tenantName,
+    since: report.window.since,
+    until: report.window.until,
+    window: report.windowText,
+    gpuSeconds: report.total.gpuSeconds,
+    cpuSeconds: report.total.cpuSeconds,
+    attempts: report.total.attempts,
+    days: report.days,
+    ...(q && {
+      quota: {
+        ...(q.maxGpus !== undefined && { maxGpus: q.maxGpus }),
+        ...(q.maxShards !== undefined && { maxShards: q.maxShards }),
+        ...(q.gpuSecondsPerPeriod !== undefined && { gpuSecondsPerPeriod: q.gpuSecondsPerPeriod }),
+        periodDays: q.periodDays,
+        periodSince: q.periodSince,
+        periodGpuSeconds: q.periodGpuSeconds,
+      },
+    }),
+    asOf: timestampToWire(report.asOfMs),
+  };
+}
+
+/** usageHandlers serves GetUsage: the caller's own usage, the tenant taken from its API key. */
+export function usageHandlers(tenants: TenantStore, auth: TenantAuth, unary: Unary): Pick<GatewayServiceHandlers, 'GetUsage'> {
+  return {
+    GetUsage: unary('GetUsage', async (request, call) => {
+      const tenantId = await auth.tenantOf(call.metadata);
+      const tenant = await tenants.getTenant(tenantId);
+      if (!tenant) throw new NotFound(`tenant ${tenantId} not found`);
+      return reportToWire(await readUsageReport(tenants, tenant, request.since, request.until));
+    }),
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * tenant-store: what an operator manages per tenant — its API keys, its quota — and the usage
+ * the scheduler meters for it, over Kv (etcd or in-memory).
+ *
+ * Keys (under the root, /tessera/v1/ by default):
+ *   tenants/<id>                 {id, name, createdAtMs}          (JobStore.createTenant)
+ *   api-keys/<sha256 of key>     {tenantId, createdAtMs}          one per key; deleting it revokes the key
+ *   tenant-quotas/<id>           TenantQuota + updatedAtMs
+ *   usage/<id>/<yyyy-mm-dd>      UsageDay, written by the scheduler in the transaction that ends
+ *                                each attempt (see scheduler/jobs/meter.ts); never on a lease
+ */
+import { NotFound, InvalidArgument } from '../common/errors.js';
+import { tenantQuotaSchema, type TenantQuota } from '../common/quota.js';
+import { newSecret, sha256Hex } from '../common/secrets.js';
+import type { UsageDay } from '../common/usage.js';
+import { API_KEY_PREFIX, type Tenant, type Versioned } from './job-store.js';
+import { DEFAULT_ROOT } from './keys.js';
+import { parseJson, type Kv, type KvEntry } from './kv.js';
+
+/** KEY_ID_HEX: a key is named by this many hex digits of its hash (48 bits: unique among any real number of keys). */
+const KEY_ID_HEX = 12;
+const TENANT_ID = /^t-[0-9a-f]{12}$/;
+
+/** ApiKeyInfo is a stored key, named by its id (never the key itself). */
+export interface ApiKeyInfo {
+  keyId: string;
+  tenantId: string;
+  createdAtMs?: number;
+}
+
+function decode<T>(entry: KvEntry | undefined): Versioned<T> | undefined {
+  const value = entry && parseJson<T>(entry.value);
+  return entry && value !== undefined ? { key: entry.key, value, modRevision: entry.modRevision } : undefined;
+}
+
+/** TenantStore reads and writes tenants' keys, quotas and usage. */
+export class TenantStore {
+  constructor(
+    readonly kv: Kv,
+    readonly root: string = DEFAULT_ROOT,
+  ) {}
+
+  private get apiKeysPrefix(): string {
+    return `${this.root}api-keys/`;
+  }
+  get quotasPrefix(): string {
+    return `${this.root}tenant-quotas/`;
+  }
+  quotaKey(tenantId: string): string {
+    return this.quotasPrefix + tenantId;
+  }
+  usagePrefix(tenantId: string): string {
+    return `${this.root}usage/${tenantId}/`;
+  }
+  usageKey(tenantId: string, day: string): string {
+    return this.usagePrefix(tenantId) + day;
+  }
+
+  async getTenant(tenantId: string): Promise<Tenant | undefined> {
+    return decode<Tenant>(await this.kv.get(`${this.root}tenants/${tenantId}`))?.value;
+  }
+
+  /** resolveTenant finds a tenant by id (t-…) or by a name only one tenant has. */
+  async resolveTenant(idOrName: string): Promise<Tenant> {
+    if (TENANT_ID.test(idOrName)) {
+      const tenant = await this.getTenant(idOrName);
+      if (!tenant) throw new NotFound(`tenant ${idOrName} not found`);
+      return tenant;
+    }
+    const { entries } = await this.kv.range(`${this.root}tenants/`);
+    const named = entries.map((e) => decode<Tenant>(e)?.value).filter((t): t is Tenant => t?.name === idOrName);
+    if (named.length === 0) throw new NotFound(`no tenant named "${idOrName}"`);
+    if (named.length > 1) throw new InvalidArgument('tenant', `several tenants are named "${idOrName}" (${named.map((t) => t.id).join(', ')}); name one by id`);
+    return named[0]!;
+  }
+
+  /** createKey adds an API key to a tenant; the key is returned once and only its hash is kept. */
+  async createKey(tenantId: string, nowMs = Date.now()): Promise<{ apiKey: string; keyId: string }> {
+    const tenantKey = `${this.root}tenants/${tenantId}`;
+    const tenant = await this.kv.get(tenantKey);
+    if (!tenant) throw new NotFound(`tenant ${tenantId} not found`);
+    const apiKey = newSecret(API_KEY_PREFIX);
+    const hash = sha256Hex(apiKey);
+    // The tenant must still exist as read, and the hash must be new.
+    const { succeeded } = await this.kv.txn({
+      compares: [{ key: tenantKey, modRevision: tenant.modRevision }, { key: this.apiKeysPrefix + hash, modRevision: 0 }],
+      puts: [{ key: this.apiKeysPrefix + hash, value: JSON.stringify({ tenantId, createdAtMs: nowMs }) }],
+    });
+    if (!succeeded) throw new Error('the tenant changed while its key was created; try again');
+    return { apiKey, keyId: hash.slice(0, KEY_ID_HEX) };
+  }
+
+  /** listKeys names every key of a tenant (or of all tenants) by id, oldest first. */
+  async listKeys(tenantId?: string): Promise<ApiKeyInfo[]> {
+    const { entries } = await this.kv.range(this.apiKeysPrefix);
+    return entries
+      .map((e) => {
+        const value = parseJson<{ tenantId: string; createdAtMs?: number }>(e.value);
+        return value && { keyId: e.key.slice(this.apiKeysPrefix.length, this.apiKeysPrefix.length + KEY_ID_HEX), tenantId: value.tenantId, ...(value.createdAtMs !== undefined && { createdAtMs: value.createdAtMs }) };
+      })
+      .filter((k): k is ApiKeyInfo => k !== undefined && (tenantId === undefined || k.tenantId === tenantId))
+      .sort((a, b) => (a.createdAtMs ?? 0) - (b.createdAtMs ?? 0));
+  }
+
+  /**
+   * revokeKey deletes one API key, given the key itself (tsk_…) or its id (12 hex digits, as
+   * `tessera tenants keys` lists them). Gateways refuse it within their cache time (500 ms).
+   */
+  async revokeKey(keyOrId: string): Promise<ApiKeyInfo> {
+    let key: string;
+    if (keyOrId.startsWith(API_KEY_PREFIX)) key = this.apiKeysPrefix + sha256Hex(keyOrId);
+    else if (new RegExp(`^[0-9a-f]{${KEY_ID_HEX}}$`).test(keyOrId)) {
+      const { entries } = await this.kv.range(this.apiKeysPrefix + keyOrId);
+      if (entries.length > 1) throw new InvalidArgument('key', `key id ${keyOrId} matches ${entries.length} keys; revoke by the key itself`);
+      key = entries[0]?.key ?? this.apiKeysPrefix + keyOrId;
+    } else throw new InvalidArgument('key', `expected an API key (${API_KEY_PREFIX}…) or a key id of ${KEY_ID_HEX} hex digits`);
+    const entry = await this.kv.get(key);
+    const value = entry && parseJson<{ tenantId: string; createdAtMs?: number }>(entry.value);
+    if (!entry || !value) throw new NotFound('no such API key (already revoked?)');
+    const { succeeded } = await this.kv.txn({ compares: [{ key, modRevision: entry.modRevision }], deletes: [key] });
+    if (!succeeded) throw new Error('the key changed while it was revoked; try again');
+    return { keyId: key.slice(this.apiKeysPrefix.length, this.apiKeysPrefix.length + KEY_ID_HEX), tenantId: value.tenantId, ...(value.createdAtMs !== undefined && { createdAtMs: value.createdAtMs }) };
+  }
+
+  async getQuota(tenantId: string): Promise<TenantQuota | undefined> {
+    const entry = await this.kv.get(this.quotaKey(tenantId));
+    return entry && parseQuota(entry.value);
+  }
+
+  /** setQuota replaces a tenant's whole quota (a limit left out is no limit). */
+  async setQuota(tenantId: string, quota: TenantQuota, nowMs = Date.now()): Promise<void> {
+    const tenantKey = `${this.root}tenants/${tenantId}`;
+    const tenant = await this.kv.get(tenantKey);
+    if (!tenant) throw new NotFound(`tenant ${tenantId} not found`);
+    const { succeeded } = await this.kv.txn({
+      compares: [{ key: tenantKey, modRevision: tenant.modRevision }],
+      puts: [{ key: this.quotaKey(tenantId), value: JSON.stringify({ ...tenantQuotaSchema.parse(quota), updatedAtMs: nowMs }) }],
+    });
+    if (!succeeded) throw new Error('the tenant changed while its quota was set; try again');
+  }
+
+  /** usageDays reads every stored day of a tenant's usage (a few hundred small keys a year). */
+  async usageDays(tenantId: string): Promise<Map<string, UsageDay>> {
+    const prefix = this.usagePrefix(tenantId);
+    const { entries } = await this.kv.range(prefix);
+    const days = new Map<string, UsageDay>();
+    for (const e of entries) {
+      const value = parseJson<UsageDay>(e.value);
+      if (value) days.set(e.key.slice(prefix.length), value);
+    }
+    return days;
+  }
+
+  /** usageDay reads one day's counters with the revision the next compare needs. */
+  async usageDay(tenantId: string, day: string): Promise<Versioned<UsageDay> | undefined> {
+    return decode<UsageDay>(await this.kv.get(this.usageKey(tenantId, day)));
+  }
+}
+
+/** parseQuota reads a stored quota; a corrupt one is undefined (no limits) rather than a crash. */
+export function parseQuota(text: string): TenantQuota | undefined {
+  const parsed = tenantQuotaSchema.safeParse(parseJson(text));
+  return parsed.success ? parsed.data : undefined;
+}
