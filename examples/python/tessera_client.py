@@ -85,6 +85,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gateway", default=os.environ.get("TESSERA_GATEWAY", "127.0.0.1:7080"))
     parser.add_argument("--api-key", default=os.environ.get("TESSERA_API_KEY"))
+    parser.add_argument("--tls-ca", default=os.environ.get("TESSERA_TLS_CA"), help="CA certificate the gateway's TLS certificate chains to (plaintext without one)")
     parser.add_argument("--stubs", default=os.path.join(HERE, "gen"), help="directory with generated stubs")
     sub = parser.add_subparsers(dest="verb", required=True)
     submit = sub.add_parser("submit", help="submit a job and stream its events")
@@ -108,7 +109,11 @@ def main():
     import grpc
 
     gateway_pb2, gateway_pb2_grpc, job_pb2 = load_stubs(args.stubs)
-    channel = grpc.insecure_channel(args.gateway)
+    if args.tls_ca:
+        with open(args.tls_ca, "rb") as f:
+            channel = grpc.secure_channel(args.gateway, grpc.ssl_channel_credentials(root_certificates=f.read()))
+    else:
+        channel = grpc.insecure_channel(args.gateway)
     stub = gateway_pb2_grpc.GatewayServiceStub(channel)
     metadata = [("authorization", f"Bearer {args.api_key}")] if args.api_key else []
     response = stub.SubmitJob(gateway_pb2.SubmitJobRequest(spec=build_spec(job_pb2, args)), metadata=metadata)

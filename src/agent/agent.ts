@@ -17,7 +17,10 @@ import { WORKER_ID_METADATA } from '../common/secrets.js';
 import { hardwareToWire } from '../common/wire.js';
 import type { AgentConfig } from './config.js';
 import { discoverHardware } from './discovery/index.js';
-import { identityPath, loadIdentity, saveIdentity, type WorkerIdentity } from './identity.js';
+import { identityPath, loadAgentTls, loadIdentity, saveAgentTls, saveIdentity, type AgentTls, type WorkerIdentity } from './identity.js';
+import { certValidity, createCsr, PIN_PATTERN } from '../common/pki.js';
+import { clientCredentials, discoverPinnedCa } from '../common/tls.js';
+import { splitJoinToken } from '../store/join-tokens.js';
 import { AGENT_VERSION } from './version.js';
 import { ShardRunner } from './runner.js';
 import { ChallengeResponder } from './challenge/responder.js';
@@ -29,6 +32,9 @@ import type { ShardUpdateWire } from '../gen/tessera/v1/ShardUpdate.js';
 import { basename } from 'node:path';
 import { defaultShardMemoryMib, SANDBOX_UIDS } from './config.js';
 import { detectSandbox, type SandboxSupport } from './sandbox/sandbox.js';
+
+/** RENEW_CHECK_MS: how often a connected agent checks its client certificate's age. */
+const RENEW_CHECK_MS = 3_600_000;
 
 /** ACK_TIMEOUT_BEATS: three unanswered beats mean the link is dead even if TCP has not noticed. */
 const ACK_TIMEOUT_BEATS = 3;
@@ -48,7 +54,10 @@ export type ConnectionState = 'joining' | 'connecting' | 'connected' | 'disconne
 export class Agent {
   state: ConnectionState = 'connecting';
   identity: WorkerIdentity | undefined;
-  private readonly client: AgentServiceClient;
+  private client: AgentServiceClient;
+  /** Over TLS: the pinned CA, this worker's key and its client certificate. */
+  private tls: AgentTls | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
   private readonly backoff: Backoff;
   private readonly abort = new AbortController();
   private currentCall: grpc.ClientDuplexStream<ConnectRequestWire, ConnectResponse> | undefined;
@@ -77,8 +86,7 @@ export class Agent {
     private hardware?: Hardware,
   ) {
     this.responder = new ChallengeResponder(logger, config.python);
-    const { proto } = loadTesseraProto();
-    this.client = new proto.AgentService(config.scheduler, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
+    this.client = this.dial(undefined);
     this.backoff = new Backoff({ initialMs: config.backoffInitialMs, maxMs: config.backoffMaxMs });
   }
 
@@ -120,6 +128,7 @@ export class Agent {
       while (!this.abort.signal.aborted) {
         this.identity ??= await this.ensureIdentity();
         if (this.abort.signal.aborted) break;
+        await this.renewIfDue();
         const reason = await this.connectOnce(this.identity);
         if (this.abort.signal.aborted) break;
         const delay = this.backoff.nextDelayMs();
@@ -129,6 +138,7 @@ export class Agent {
       }
     } finally {
       this.state = 'stopped';
+      clearInterval(this.renewTimer);
       await this.metricsServer.close();
       this.responder.close();
       this.client.close();
@@ -174,24 +184,74 @@ export class Agent {
     if (call && this.state === 'connected' && !call.writableEnded) call.write({ shardUpdate: update });
   }
 
+  /** dial makes the AgentService client: plaintext with --insecure, else TLS trusting the pinned CA (with the client certificate once there is one). */
+  private dial(tls: Partial<AgentTls> | undefined): AgentServiceClient {
+    const { proto } = loadTesseraProto();
+    const credentials = this.config.insecure || !tls?.caPem ? grpc.credentials.createInsecure() : clientCredentials(tls.caPem, tls.keyPem && tls.certPem ? { keyPem: tls.keyPem, certPem: tls.certPem } : undefined);
+    return new proto.AgentService(this.config.scheduler, credentials, CLIENT_OPTIONS);
+  }
+
+  private redial(tls: AgentTls): void {
+    this.tls = tls;
+    const old = this.client;
+    this.client = this.dial(tls);
+    // A stream on the old channel keeps going; the next connect uses the new one.
+    if (!this.currentCall) old.close();
+  }
+
   private async ensureIdentity(): Promise<WorkerIdentity> {
     const stored = await loadIdentity(this.config.stateDir);
     if (stored) {
-      this.logger.info({ workerId: stored.workerId }, 'using stored worker identity');
+      if (!this.config.insecure) {
+        const tls = await loadAgentTls(this.config.stateDir);
+        if (!tls.caPem || !tls.keyPem || !tls.certPem) {
+          throw new AgentFatalError(
+            `the identity in ${this.config.stateDir} has no client certificate (it joined a plaintext scheduler): start the agent with --insecure for that scheduler, or remove ${identityPath(this.config.stateDir)} and join again with a new token`,
+          );
+        }
+        this.redial(tls as AgentTls);
+      }
+      this.logger.info({ workerId: stored.workerId, tls: !this.config.insecure }, 'using stored worker identity');
       return stored;
     }
     if (!this.config.joinToken) {
       throw new AgentFatalError(`no worker identity in ${this.config.stateDir} and no join token: pass --join-token (from \`tessera join-token create\`)`);
     }
+    const { secret, caPin } = splitJoinToken(this.config.joinToken);
+    if (!this.config.insecure && (!caPin || !PIN_PATTERN.test(caPin))) {
+      throw new AgentFatalError(
+        'the join token carries no CA pin (sha256:…) to check the scheduler with: create the token after the scheduler runs with --tls-dir, or start the agent with --insecure for a plaintext scheduler',
+      );
+    }
     this.state = 'joining';
     for (;;) {
       try {
-        const response = await this.join(this.config.joinToken);
+        let tls: AgentTls | undefined;
+        let csrPem = '';
+        if (!this.config.insecure) {
+          // Trust on first use, but only of the CA the operator's token names.
+          const caPem = await discoverPinnedCa(this.config.scheduler, caPin!).catch((err: Error) => {
+            throw /presented no CA|not issued by the pinned CA|no certificate/.test(err.message) ? new AgentFatalError(`refusing to join: ${err.message}`) : err;
+          });
+          const csr = await createCsr(this.config.name.slice(0, 64) || 'tessera-agent');
+          csrPem = csr.csrPem;
+          tls = { caPem, keyPem: csr.keyPem, certPem: '' };
+          this.client.close();
+          this.client = this.dial({ caPem });
+        }
+        const response = await this.join(secret, csrPem);
         const identity = { workerId: response.workerId, workerSecret: response.workerSecret, scheduler: this.config.scheduler, joinedAt: new Date().toISOString() };
+        if (tls) {
+          if (!response.clientCertPem) throw new AgentFatalError(`${this.config.scheduler} issued no client certificate`);
+          tls.certPem = response.clientCertPem;
+          await saveAgentTls(this.config.stateDir, tls);
+          this.redial(tls);
+        }
         await saveIdentity(this.config.stateDir, identity);
-        this.logger.info({ workerId: identity.workerId, stateDir: this.config.stateDir }, 'joined the fleet');
+        this.logger.info({ workerId: identity.workerId, stateDir: this.config.stateDir, tls: tls !== undefined }, 'joined the fleet');
         return identity;
       } catch (err) {
+        if (err instanceof AgentFatalError) throw err;
         const status = err as grpc.ServiceError;
         if (status.code === grpc.status.UNAUTHENTICATED || status.code === grpc.status.INVALID_ARGUMENT) {
           throw new AgentFatalError(`join refused by ${this.config.scheduler}: ${status.details}`);
@@ -204,14 +264,42 @@ export class Agent {
     }
   }
 
-  private join(token: string): Promise<{ workerId: string; workerSecret: string }> {
+  private join(secret: string, csrPem: string): Promise<{ workerId: string; workerSecret: string; clientCertPem: string }> {
     return new Promise((resolve, reject) => {
       this.client.Join(
-        { joinToken: token, name: this.config.name, region: this.config.region, labels: this.config.labels, hardware: hardwareToWire(this.hardware!), agentVersion: AGENT_VERSION, isolation: this.isolation() },
+        { joinToken: secret, name: this.config.name, region: this.config.region, labels: this.config.labels, hardware: hardwareToWire(this.hardware!), agentVersion: AGENT_VERSION, isolation: this.isolation(), csrPem },
         { deadline: Date.now() + 10_000 },
         (err, response) => (err ? reject(err) : resolve(response!)),
       );
     });
+  }
+
+  /**
+   * renewIfDue replaces the client certificate once two thirds of its life have passed (checked
+   * before each connect and hourly); a failure is logged and retried, the old one still works.
+   */
+  private async renewIfDue(): Promise<void> {
+    this.renewTimer ??= setInterval(() => void this.renewIfDue(), RENEW_CHECK_MS);
+    const tls = this.tls;
+    const identity = this.identity;
+    if (!tls || !identity) return;
+    const { notBeforeMs, notAfterMs } = certValidity(tls.certPem);
+    if (Date.now() < notBeforeMs + ((notAfterMs - notBeforeMs) * 2) / 3) return;
+    try {
+      const csr = await createCsr(identity.workerId);
+      const metadata = new grpc.Metadata();
+      metadata.set(WORKER_ID_METADATA, identity.workerId);
+      metadata.set('authorization', `Bearer ${identity.workerSecret}`);
+      const response = await new Promise<{ clientCertPem: string }>((resolve, reject) =>
+        this.client.RenewCertificate({ csrPem: csr.csrPem }, metadata, { deadline: Date.now() + 10_000 }, (err, r) => (err ? reject(err) : resolve(r!))),
+      );
+      const renewed = { caPem: tls.caPem, keyPem: csr.keyPem, certPem: response.clientCertPem };
+      await saveAgentTls(this.config.stateDir, renewed);
+      this.redial(renewed);
+      this.logger.info({ workerId: identity.workerId, validUntil: new Date(certValidity(renewed.certPem).notAfterMs).toISOString() }, 'client certificate renewed');
+    } catch (err) {
+      this.logger.warn({ err: (err as grpc.ServiceError).details ?? (err as Error).message, expires: new Date(notAfterMs).toISOString() }, 'could not renew the client certificate yet; retrying');
+    }
   }
 
   /** connectOnce runs one Connect stream to its end and says why it ended. */

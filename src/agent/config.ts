@@ -45,6 +45,8 @@ export const agentConfigSchema = z
     sandboxUidBase: z.number().int().min(1000).max(2 ** 31 - 2000).default(200_000),
     /** Processes and threads one shard may have (a fork bomb stops here). */
     shardMaxPids: z.number().int().min(16).max(1_000_000).default(4096),
+    /** Talk plaintext to a scheduler started with --insecure (the join token's CA pin is ignored). */
+    insecure: z.boolean().default(false),
     /** The bubblewrap to run (a path, or looked up on PATH). */
     bwrap: z.string().min(1).default('bwrap'),
   })
@@ -96,6 +98,7 @@ export const AGENT_SETTING_NAMES = {
   sandboxUidBase: '--sandbox-uid-base',
   shardMaxPids: '--shard-max-pids',
   bwrap: '--bwrap',
+  insecure: '--insecure',
 };
 
 /** defaultAdvertiseAddress picks the first non-internal IPv4 address, else loopback. */

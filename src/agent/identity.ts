@@ -44,3 +44,33 @@ export async function saveIdentity(stateDir: string, identity: WorkerIdentity): 
 export function identityPath(stateDir: string): string {
   return join(stateDir, FILE);
 }
+
+/** TLS_IDENTITY_FILES: the pinned CA, the worker's key and its client certificate. */
+const TLS_IDENTITY_FILES = { ca: 'ca.crt', key: 'client.key', cert: 'client.crt' } as const;
+
+/** AgentTls is what the agent trusts and presents over TLS. */
+export interface AgentTls {
+  caPem: string;
+  keyPem: string;
+  certPem: string;
+}
+
+/** loadAgentTls returns the stored TLS identity; fields missing from disk are undefined. */
+export async function loadAgentTls(stateDir: string): Promise<Partial<AgentTls>> {
+  const read = (name: string): Promise<string | undefined> => readFile(join(stateDir, name), 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+  const [caPem, keyPem, certPem] = await Promise.all([read(TLS_IDENTITY_FILES.ca), read(TLS_IDENTITY_FILES.key), read(TLS_IDENTITY_FILES.cert)]);
+  return { ...(caPem && { caPem }), ...(keyPem && { keyPem }), ...(certPem && { certPem }) };
+}
+
+/** saveAgentTls writes whichever parts are given, atomically; the key readable by the owner only. */
+export async function saveAgentTls(stateDir: string, tls: Partial<AgentTls>): Promise<void> {
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const write = async (name: string, text: string, mode: number): Promise<void> => {
+    const temp = join(stateDir, `${name}.${process.pid}.tmp`);
+    await writeFile(temp, text, { mode });
+    await rename(temp, join(stateDir, name));
+  };
+  if (tls.caPem) await write(TLS_IDENTITY_FILES.ca, tls.caPem, 0o644);
+  if (tls.keyPem) await write(TLS_IDENTITY_FILES.key, tls.keyPem, 0o600);
+  if (tls.certPem) await write(TLS_IDENTITY_FILES.cert, tls.certPem, 0o644);
+}

@@ -213,7 +213,10 @@ export class ShardRunner {
     child.once('error', (err) => (spawnError = err));
     if (child.pid !== undefined) this.send({ shard: ref, started: { pid: child.pid, startedUnixMs: run.startedAt } });
 
-    const output = new OutputPump(ref, this.options.maxOutputBytes, this.send);
+    // The scheduler's cap for this attempt, when it sent one, and never more than the owner's own:
+    // the scheduler cuts off an agent that sends well past the cap it was told.
+    const told = Number(message.maxOutputBytes ?? 0);
+    const output = new OutputPump(ref, told > 0 ? Math.min(told, this.options.maxOutputBytes) : this.options.maxOutputBytes, this.send);
     child.stdout!.on('data', (chunk: Buffer) => output.add('stdout', chunk));
     child.stderr!.on('data', (chunk: Buffer) => output.add('stderr', chunk));
     let peakRss = 0;

@@ -2,6 +2,7 @@
  * gateway-client: the CLI's typed, promise-based view of GatewayService.
  */
 import * as grpc from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
 import type { GatewayServiceClient } from '../gen/tessera/v1/GatewayService.js';
 import type { ListWorkersRequestWire } from '../gen/tessera/v1/ListWorkersRequest.js';
 import type { Worker } from '../gen/tessera/v1/Worker.js';
@@ -15,10 +16,21 @@ import type { ExplainPlacementResponse } from '../gen/tessera/v1/ExplainPlacemen
 import type { GetUsageResponse } from '../gen/tessera/v1/GetUsageResponse.js';
 import { CLIENT_OPTIONS, loadTesseraProto } from '../common/grpc.js';
 
-/** connectGateway returns a client for `address`. */
-export function connectGateway(address: string): GatewayServiceClient {
+/**
+ * connectGateway returns a client for `address`: TLS trusting the CA in `caFile` (--tls-ca, or
+ * TESSERA_TLS_CA), plaintext when neither names one.
+ */
+export function connectGateway(address: string, caFile: string | undefined = process.env.TESSERA_TLS_CA || undefined): GatewayServiceClient {
   const { proto } = loadTesseraProto();
-  return new proto.GatewayService(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
+  let credentials = grpc.credentials.createInsecure();
+  if (caFile) {
+    try {
+      credentials = grpc.credentials.createSsl(readFileSync(caFile));
+    } catch (err) {
+      throw new Error(`--tls-ca ${caFile}: ${(err as Error).message}`);
+    }
+  }
+  return new proto.GatewayService(address, credentials, CLIENT_OPTIONS);
 }
 
 /** listWorkers calls ListWorkers with a deadline. */

@@ -3,6 +3,7 @@
  */
 import { Command } from 'commander';
 import { agentCommand } from './commands/agent.js';
+import { certsCommand } from './commands/certs.js';
 import { devCommand } from './commands/dev.js';
 import { gatewayCommand } from './commands/gateway.js';
 import { hardwareCommand } from './commands/hardware.js';
@@ -25,7 +26,8 @@ const program = new Command('tessera')
   .addCommand(agentCommand())
   .addCommand(workersCommand())
   .addCommand(hardwareCommand())
-  .addCommand(joinTokenCommand());
+  .addCommand(joinTokenCommand())
+  .addCommand(certsCommand());
 for (const command of [...jobCommands(), usageCommand(), tenantsCommand(), ...trustCommands()]) program.addCommand(command);
 
 await program.parseAsync(process.argv);

@@ -1,8 +1,12 @@
 /**
  * options: flag definitions shared by several commands, so --etcd means the same everywhere.
  */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
+import { ConfigError } from '../common/errors.js';
 import { LOG_FORMATS, LOG_LEVELS } from '../common/logger.js';
+import { failAndExit } from './lifecycle.js';
 
 /** splitList turns "a,b" into ["a","b"]. */
 export function splitList(value: string | undefined): string[] | undefined {
@@ -46,4 +50,45 @@ export function applyLogOptions(flags: LogFlags, env: NodeJS.ProcessEnv = proces
   if (flags.logFormat) env.TESSERA_LOG_FORMAT = flags.logFormat;
   if (flags.logLevel) env.TESSERA_LOG_LEVEL = flags.logLevel;
   if (flags.logFile) env.TESSERA_LOG_FILE = flags.logFile;
+}
+
+/** MAX_SECRET_FILE_BYTES: tokens and keys are under 200 characters; a larger file is the wrong file. */
+const MAX_SECRET_FILE_BYTES = 4096;
+
+/**
+ * addSecretFileOption backs a secret flag (`--join-token`, `--api-key`) with a file flag
+ * (`--join-token-file`), so the secret need not sit in argv (visible in `ps`) or the environment:
+ * before the action runs, the file's first line becomes the secret's value. The file wins over
+ * the secret's environment variable; both flags on one command line is refused, naming them.
+ * `missingOk`: a file that does not exist leaves the secret unset (an agent's join token is needed
+ * only until it has an identity, so a unit may keep pointing at a token file deleted after the join).
+ */
+export function addSecretFileOption(command: Command, secret: { key: string; flag: string }, file: { flag: string; env: string; help: string; missingOk?: boolean }): Command {
+  const fileKey = file.flag.replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return command.addOption(new Option(`${file.flag} <path>`, file.help).env(file.env)).hook('preAction', async (_self, action) => {
+    const path = action.getOptionValue(fileKey) as string | undefined;
+    if (path === undefined) return;
+    try {
+      if (action.getOptionValueSource(secret.key) === 'cli') throw new ConfigError(`${secret.flag} / ${file.flag}`, 'expected one of them, not both');
+      if (file.missingOk && !existsSync(path)) return;
+      action.setOptionValue(secret.key, await readSecretFile(path, `${file.flag} / ${file.env}`));
+    } catch (err) {
+      failAndExit(err);
+    }
+  });
+}
+
+/** readSecretFile reads a secret from its file: the first line, trimmed; an unreadable or empty file is a ConfigError naming the setting. */
+export async function readSecretFile(path: string, setting: string): Promise<string> {
+  let text: string;
+  try {
+    const buffer = await readFile(path);
+    if (buffer.length > MAX_SECRET_FILE_BYTES) throw new Error(`it is ${buffer.length} bytes; a token or key is one short line`);
+    text = buffer.toString('utf8');
+  } catch (err) {
+    throw new ConfigError(setting, `expected a readable file holding the secret (${(err as Error).message})`);
+  }
+  const value = (text.split(/\r?\n/)[0] ?? '').trim();
+  if (!value) throw new ConfigError(setting, `expected the secret on the first line of ${path}, found it empty`);
+  return value;
 }

@@ -180,10 +180,10 @@ export function createServer(serviceNames: string[], options: TesseraServerOptio
   return { server, health };
 }
 
-/** bindServer listens on "host:port" without TLS (put TLS in front, or see docs) and returns the bound address. */
-export function bindServer(server: grpc.Server, address: string): Promise<string> {
+/** bindServer listens on "host:port" (TLS when given server credentials) and returns the bound address. */
+export function bindServer(server: grpc.Server, address: string, credentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure()): Promise<string> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+    server.bindAsync(address, credentials, (err, port) => {
       if (err) return reject(err);
       resolve(`${address.slice(0, address.lastIndexOf(':'))}:${port}`);
     });

@@ -184,7 +184,7 @@ export function eventToWire(e: JobEvent): JobEventWire {
     case 'shard-state':
       return { ...base, shardState: { index: e.index, attempt: e.attempt, state: shardStateToWire(e.state), workerId: e.workerId ?? '', message: e.message } };
     case 'log':
-      return { ...base, log: { index: e.index, attempt: e.attempt, stream: e.stream, data: Buffer.from(e.dataBase64, 'base64'), truncated: e.truncated } };
+      return { ...base, log: { index: e.index, attempt: e.attempt, stream: e.stream, data: Buffer.from(e.dataBase64, 'base64'), truncated: e.truncated, note: e.note ?? '' } };
     case 'shard-result':
       return {
         ...base,
@@ -214,8 +214,8 @@ export function explanationToWire(e: StoredExplanation): PlacementExplanationWir
   };
 }
 
-/** assignToWire builds the AssignShard message for an agent. */
-export function assignToWire(job: JobRecord, shard: ShardRecord, env: Record<string, string>): AssignShardWire {
+/** assignToWire builds the AssignShard message for an agent; `maxOutputBytes` is the scheduler's output cap for the attempt. */
+export function assignToWire(job: JobRecord, shard: ShardRecord, env: Record<string, string>, maxOutputBytes?: number): AssignShardWire {
   const limits = { cpuCores: job.spec.resources.cpuCores, memoryMib: job.spec.resources.memoryMib, gpuIndices: shard.gpuIndices ?? [] };
-  return { shard: { jobId: job.id, index: shard.index, attempt: shard.attempt }, entrypoint: entrypointToWire(job.spec), env, timeoutSeconds: job.spec.timeoutSeconds, limits };
+  return { shard: { jobId: job.id, index: shard.index, attempt: shard.attempt }, entrypoint: entrypointToWire(job.spec), env, timeoutSeconds: job.spec.timeoutSeconds, limits, ...(maxOutputBytes !== undefined && { maxOutputBytes }) };
 }

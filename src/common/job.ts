@@ -188,7 +188,8 @@ export type JobEventBody =
   | { kind: 'job-state'; state: JobState; message: string }
   | { kind: 'shard-state'; index: number; attempt: number; state: ShardState; workerId?: string; message: string }
   /** Output bytes as base64: a chunk may end inside a multi-byte character, and bytes must pass through unchanged. */
-  | { kind: 'log'; index: number; attempt: number; stream: 'stdout' | 'stderr'; dataBase64: string; truncated: boolean }
+  /** `note`: the scheduler's marker where it cut or dropped output (docs/jobs.md, "Output limits"). */
+  | { kind: 'log'; index: number; attempt: number; stream: 'stdout' | 'stderr'; dataBase64: string; truncated: boolean; note?: string }
   | { kind: 'shard-result'; index: number; attempt: number; state: ShardState; exitCode?: number; result?: string; error?: string; wallMs?: number; peakRssKib?: number; workerId?: string }
   | { kind: 'summary'; state: JobState; succeeded: number; failed: number; cancelled: number; wallMs: number; message: string };
 

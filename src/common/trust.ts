@@ -8,9 +8,10 @@ import type { Hardware } from './hardware.js';
 /**
  * FLAG_REASONS is the table of reasons a worker is not trusted. `dodged-challenge` names a failed
  * challenge in the reputation log (a disconnect mid-challenge; not a flag); `memory-check-failed`
- * is kept so records written before VRAM became "claimed, unproven" still read.
+ * is kept so records written before VRAM became "claimed, unproven" still read; `output-flood`:
+ * its agent sent shard output past the cap the scheduler told it (a patched agent).
  */
-export const FLAG_REASONS = ['duplicate-gpu', 'virtualized', 'wrong-answer', 'too-slow', 'replayed-answer', 'dodged-challenge', 'memory-check-failed'] as const;
+export const FLAG_REASONS = ['duplicate-gpu', 'virtualized', 'wrong-answer', 'too-slow', 'replayed-answer', 'dodged-challenge', 'memory-check-failed', 'output-flood'] as const;
 /** FlagReason is one named reason. */
 export type FlagReason = (typeof FLAG_REASONS)[number];
 

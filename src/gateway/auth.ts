@@ -5,7 +5,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { Unauthenticated } from '../common/errors.js';
-import type { JobStore } from '../store/job-store.js';
+import { API_KEY_PREFIX, type JobStore } from '../store/job-store.js';
 
 /**
  * CACHE_TTL_MS: a revoked key is refused at most this long (plus one read) after its deletion —
@@ -15,6 +15,8 @@ import type { JobStore } from '../store/job-store.js';
  * watch stream's health rather than on a clock.
  */
 const CACHE_TTL_MS = 500;
+/** API_KEY_SHAPE: what newSecret(API_KEY_PREFIX) makes. */
+const API_KEY_SHAPE = new RegExp(`^${API_KEY_PREFIX}[A-Za-z0-9_-]{43}$`);
 
 export class TenantAuth {
   private readonly cache = new Map<string, { tenantId: string; until: number }>();
@@ -26,7 +28,8 @@ export class TenantAuth {
     const header = String(metadata.get('authorization')[0] ?? '');
     const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (!key) throw new Unauthenticated('job calls need "authorization: Bearer <api key>" (create one with `tessera tenants create`)');
-    if (key.length > 256) throw new Unauthenticated('API key not recognised');
+    // Every key is API_KEY_PREFIX and 32 random bytes in base64url: anything else is refused before a read.
+    if (!API_KEY_SHAPE.test(key)) throw new Unauthenticated('API key not recognised');
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.tenantId;
     const tenantId = await this.store.tenantOfApiKey(key);

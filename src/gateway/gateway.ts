@@ -6,6 +6,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { GatewayServiceHandlers } from '../gen/tessera/v1/GatewayService.js';
 import { NotFound, ResourceExhausted } from '../common/errors.js';
 import { registerFleetMetrics } from '../common/fleet-metrics.js';
+import { loadServerTls, serverCredentials } from '../common/tls.js';
 import { bindServer, createServer, guardService, isMalformed, loadTesseraProto, shutdownServer, toStatus, unaryHandler } from '../common/grpc.js';
 import type { Logger } from '../common/logger.js';
 import { createRegistry, startMetricsServer } from '../common/metrics-server.js';
@@ -132,9 +133,10 @@ export async function startGateway(config: GatewayConfig, store: TopologyStore, 
   const { proto } = loadTesseraProto();
   const { server } = createServer(['tessera.v1.GatewayService'], { maxReceiveMessageBytes: config.maxRequestBytes });
   server.addService(guardService(proto.GatewayService.service), handlers);
-  const address = await bindServer(server, config.listen);
+  const tls = config.tlsDir ? await loadServerTls(config.tlsDir, false) : undefined;
+  const address = await bindServer(server, config.listen, serverCredentials(tls));
   const metrics = await startMetricsServer(registry, config.metricsListen, logger);
-  logger.info({ grpcAddress: address, metricsUrl: metrics.url, store: store.kind }, 'gateway listening');
+  logger.info({ grpcAddress: address, tls: tls ? tls.dir : 'off (--insecure)', metricsUrl: metrics.url, store: store.kind }, 'gateway listening');
   return {
     address,
     metricsUrl: metrics.url,

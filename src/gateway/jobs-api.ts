@@ -59,9 +59,17 @@ export interface JobsApiOptions {
   quotaOf(tenantId: string): Promise<TenantQuota | undefined>;
 }
 
+/** checkJobId refuses a malformed job id before anything is read (the API key included). */
+function checkJobId(jobId: string): string {
+  if (!JOB_ID.test(jobId)) throw new InvalidArgument('job_id', 'expected a job id such as j-0123456789abcdef');
+  return jobId;
+}
+
 export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, options: JobsApiOptions, onStream: (delta: number) => void): JobHandlers {
-  async function ownJob(tenantId: string, jobId: string): Promise<Versioned<JobRecord>> {
-    if (!JOB_ID.test(jobId)) throw new InvalidArgument('job_id', 'expected a job id such as j-0123456789abcdef');
+  /** ownJob reads the caller's job; the id's shape is checked before the caller's key is looked up. */
+  async function ownJob(call: { metadata: grpc.Metadata }, jobId: string): Promise<Versioned<JobRecord>> {
+    checkJobId(jobId);
+    const tenantId = await auth.tenantOf(call.metadata);
     const job = await store.getJob(jobId);
     if (!job || job.value.tenantId !== tenantId) throw new NotFound(`job ${jobId} not found`);
     return job;
@@ -89,7 +97,7 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
     }),
 
     GetJob: unary('GetJob', async (request, call) => {
-      const job = await ownJob(await auth.tenantOf(call.metadata), request.jobId);
+      const job = await ownJob(call, request.jobId);
       const shards = (await store.getShards(job.value.id)).map((s) => s.value);
       return { job: jobToWire(job.value, shards, await summaryOf(job.value.id), true) };
     }),
@@ -103,9 +111,8 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
     }),
 
     CancelJob: unary('CancelJob', async (request, call) => {
-      const tenantId = await auth.tenantOf(call.metadata);
       for (let attempt = 0; attempt < CANCEL_RETRIES; attempt++) {
-        const job = await ownJob(tenantId, request.jobId);
+        const job = await ownJob(call, request.jobId);
         const shards = (await store.getShards(job.value.id)).map((s) => s.value);
         if (job.value.cancelRequested || ['succeeded', 'failed', 'cancelled'].includes(job.value.state)) {
           return { job: jobToWire(job.value, shards, '', true) };
@@ -118,7 +125,7 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
     }),
 
     ExplainPlacement: unary('ExplainPlacement', async (request, call) => {
-      const job = await ownJob(await auth.tenantOf(call.metadata), request.jobId);
+      const job = await ownJob(call, request.jobId);
       const decisions = await store.getExplanations(job.value.id);
       return { summary: decisions[decisions.length - 1]?.summary ?? 'no placement decision yet', decisions: decisions.map(explanationToWire) };
     }),
@@ -132,7 +139,7 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
 
   async function streamEvents(call: grpc.ServerWritableStream<StreamJobEventsRequest, StreamJobEventsResponseWire>): Promise<void> {
     if (isMalformed(call.request)) throw new InvalidArgument('(request)', 'not a valid StreamJobEventsRequest');
-    const job = await ownJob(await auth.tenantOf(call.metadata), call.request.jobId);
+    const job = await ownJob(call, call.request.jobId);
     onStream(1);
     let last = call.request.afterSequence;
     let done = false;

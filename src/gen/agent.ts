@@ -37,6 +37,8 @@ import type { PingWire as _tessera_v1_PingWire, Ping as _tessera_v1_Ping } from 
 import type { PlacementCandidateWire as _tessera_v1_PlacementCandidateWire, PlacementCandidate as _tessera_v1_PlacementCandidate } from './tessera/v1/PlacementCandidate.js';
 import type { PlacementExplanationWire as _tessera_v1_PlacementExplanationWire, PlacementExplanation as _tessera_v1_PlacementExplanation } from './tessera/v1/PlacementExplanation.js';
 import type { PongWire as _tessera_v1_PongWire, Pong as _tessera_v1_Pong } from './tessera/v1/Pong.js';
+import type { RenewCertificateRequestWire as _tessera_v1_RenewCertificateRequestWire, RenewCertificateRequest as _tessera_v1_RenewCertificateRequest } from './tessera/v1/RenewCertificateRequest.js';
+import type { RenewCertificateResponseWire as _tessera_v1_RenewCertificateResponseWire, RenewCertificateResponse as _tessera_v1_RenewCertificateResponse } from './tessera/v1/RenewCertificateResponse.js';
 import type { ReputationWire as _tessera_v1_ReputationWire, Reputation as _tessera_v1_Reputation } from './tessera/v1/Reputation.js';
 import type { ReputationComponentWire as _tessera_v1_ReputationComponentWire, ReputationComponent as _tessera_v1_ReputationComponent } from './tessera/v1/ReputationComponent.js';
 import type { ResourcesWire as _tessera_v1_ResourcesWire, Resources as _tessera_v1_Resources } from './tessera/v1/Resources.js';
@@ -108,6 +110,8 @@ export interface ProtoGrpcType {
       PlacementCandidate: MessageTypeDefinition<_tessera_v1_PlacementCandidateWire, _tessera_v1_PlacementCandidate>
       PlacementExplanation: MessageTypeDefinition<_tessera_v1_PlacementExplanationWire, _tessera_v1_PlacementExplanation>
       Pong: MessageTypeDefinition<_tessera_v1_PongWire, _tessera_v1_Pong>
+      RenewCertificateRequest: MessageTypeDefinition<_tessera_v1_RenewCertificateRequestWire, _tessera_v1_RenewCertificateRequest>
+      RenewCertificateResponse: MessageTypeDefinition<_tessera_v1_RenewCertificateResponseWire, _tessera_v1_RenewCertificateResponse>
       Reputation: MessageTypeDefinition<_tessera_v1_ReputationWire, _tessera_v1_Reputation>
       ReputationComponent: MessageTypeDefinition<_tessera_v1_ReputationComponentWire, _tessera_v1_ReputationComponent>
       Resources: MessageTypeDefinition<_tessera_v1_ResourcesWire, _tessera_v1_Resources>

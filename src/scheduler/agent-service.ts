@@ -8,18 +8,22 @@ import type { ConnectRequest } from '../gen/tessera/v1/ConnectRequest.js';
 import type { ConnectResponseWire } from '../gen/tessera/v1/ConnectResponse.js';
 import type { JoinRequest } from '../gen/tessera/v1/JoinRequest.js';
 import type { JoinResponseWire } from '../gen/tessera/v1/JoinResponse.js';
-import { InvalidArgument, PermissionDenied, TesseraError, Unauthenticated } from '../common/errors.js';
+import { FailedPrecondition, InvalidArgument, PermissionDenied, ResourceExhausted, TesseraError, Unauthenticated } from '../common/errors.js';
 import { isMalformed, MALFORMED, toStatus, unaryHandler } from '../common/grpc.js';
 import { sameHardware } from '../common/hardware.js';
 import type { Logger } from '../common/logger.js';
 import { newSecret, newWorkerId, secretMatches, sha256Hex, WORKER_ID_METADATA, WORKER_SECRET_PREFIX } from '../common/secrets.js';
-import type { WorkerRecord, WorkerReport } from '../common/worker.js';
+import { WORKER_ID_PATTERN, type WorkerRecord, type WorkerReport } from '../common/worker.js';
+import { issueClientCert, MAX_CSR_CHARS, verifyClientCert, type CertAndKey } from '../common/pki.js';
+import type { RenewCertificateRequest } from '../gen/tessera/v1/RenewCertificateRequest.js';
+import type { RenewCertificateResponseWire } from '../gen/tessera/v1/RenewCertificateResponse.js';
 import type { TopologyStore } from '../store/topology-store.js';
 import { AgentSession } from './agent-session.js';
 import type { SchedulerConfig } from './config.js';
 import { reportFromHello, reportFromJoin } from './convert.js';
 import type { SchedulerMetrics } from './metrics.js';
 import type { AgentLink, JobController } from './jobs/controller.js';
+import type { Flood } from './jobs/output-limits.js';
 import { refFromWire, parseShardUpdate } from './shard-updates.js';
 import { assignToWire } from '../common/job-wire.js';
 import type { JobRecord, ShardRecord } from '../common/job.js';
@@ -46,11 +50,14 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
     private readonly store: TopologyStore,
     private readonly metrics: SchedulerMetrics,
     private readonly logger: Logger,
+    /** Over TLS: the CA that signs workers' client certificates (and checks them on Connect). */
+    private readonly ca?: CertAndKey,
   ) {}
 
   handlers(): AgentServiceHandlers {
     return {
       Join: unaryHandler(this.logger, (request: JoinRequest) => this.join(request)),
+      RenewCertificate: unaryHandler(this.logger, (request: RenewCertificateRequest, call) => this.renewCertificate(request, call)),
       Connect: (call) => {
         this.connect(call).catch((err: unknown) => this.reject(call, err));
       },
@@ -68,7 +75,7 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
   }
 
   assign(workerId: string, job: JobRecord, shard: ShardRecord, env: Record<string, string>): boolean {
-    return this.sendTo(workerId, { assignShard: assignToWire(job, shard, env) });
+    return this.sendTo(workerId, { assignShard: assignToWire(job, shard, env, this.config.maxAttemptOutputBytes) });
   }
 
   cancel(workerId: string, ref: { jobId: string; index: number; attempt: number }, reason: string): boolean {
@@ -127,6 +134,8 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
     const secret = newSecret(WORKER_SECRET_PREFIX);
     const now = Date.now();
     const record: WorkerRecord = { ...parsed.report, id: newWorkerId(), joinedAtMs: now };
+    // The certificate is issued before the token is spent, so a bad request costs no use of it.
+    const clientCertPem = this.ca ? await this.issueCertificate(request.csrPem, record.id, 'csr_pem') : '';
     const outcome = await this.store.join(sha256Hex(parsed.token), record, sha256Hex(secret), now);
     if (outcome !== 'joined') {
       this.metrics.joins.inc({ outcome: 'invalid_token' });
@@ -136,15 +145,51 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
     this.metrics.joins.inc({ outcome: 'joined' });
     this.metrics.storeWrites.inc({ kind: 'join' });
     this.logger.info({ workerId: record.id, name: record.name, region: record.region, gpus: record.hardware.gpus.length }, 'worker joined');
-    return { workerId: record.id, workerSecret: secret };
+    return { workerId: record.id, workerSecret: secret, clientCertPem };
   }
 
-  private async authenticate(call: ConnectCall): Promise<string> {
+  /** issueCertificate signs a worker's certificate request; a bad one is the caller's INVALID_ARGUMENT. */
+  private async issueCertificate(csrPem: string, workerId: string, field: string): Promise<string> {
+    if (!csrPem) throw new InvalidArgument(field, 'expected a certificate request (PEM): this scheduler serves TLS and issues each worker a client certificate');
+    if (csrPem.length > MAX_CSR_CHARS) throw new InvalidArgument(field, `expected at most ${MAX_CSR_CHARS} characters`);
+    try {
+      return await issueClientCert(this.ca!, csrPem, workerId, this.config.clientCertTtlMs / 86_400_000);
+    } catch (err) {
+      throw new InvalidArgument(field, (err as Error).message);
+    }
+  }
+
+  private async renewCertificate(request: RenewCertificateRequest, call: grpc.ServerUnaryCall<RenewCertificateRequest, RenewCertificateResponseWire>): Promise<RenewCertificateResponseWire> {
+    if (!this.ca) throw new FailedPrecondition('this scheduler serves plaintext (--insecure): there are no client certificates to renew');
+    const workerId = await this.authenticate(call);
+    const clientCertPem = await this.issueCertificate(request.csrPem, workerId, 'csr_pem');
+    this.logger.info({ workerId }, 'client certificate renewed');
+    return { clientCertPem };
+  }
+
+  /**
+   * authenticate checks a worker's credentials: its secret, and over TLS the client certificate
+   * this fleet's CA issued to that very worker id (a stolen secret alone does not connect).
+   */
+  private async authenticate(call: Pick<ConnectCall, 'metadata' | 'getAuthContext'>): Promise<string> {
     const workerId = String(call.metadata.get(WORKER_ID_METADATA)[0] ?? '');
     const auth = String(call.metadata.get('authorization')[0] ?? '');
     const secret = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
     if (!workerId || !secret) throw new Unauthenticated(`Connect needs "${WORKER_ID_METADATA}" and "authorization: Bearer <worker secret>" metadata`);
-    const stored = workerId.length <= 64 ? await this.store.getCredentialHash(workerId) : undefined;
+    // Checked before any read: a malformed id names the metadata field, as every other malformed id does.
+    if (!WORKER_ID_PATTERN.test(workerId)) throw new InvalidArgument(WORKER_ID_METADATA, 'expected a worker id such as w-0123456789abcdef (the one Join returned)');
+    if (this.ca) {
+      const peer = call.getAuthContext().sslPeerCertificate;
+      if (!peer?.raw) throw new Unauthenticated('this scheduler needs the client certificate Join issued to the worker (the agent keeps it in its state directory)');
+      let subject: string;
+      try {
+        subject = verifyClientCert(peer.raw, this.ca.certPem).subjectCn;
+      } catch (err) {
+        throw new Unauthenticated((err as Error).message);
+      }
+      if (subject !== workerId) throw new Unauthenticated(`the client certificate is for ${subject.slice(0, 64)}, not ${workerId}`);
+    }
+    const stored = await this.store.getCredentialHash(workerId);
     if (!stored || !secretMatches(secret, stored)) throw new Unauthenticated('unknown worker or wrong worker secret');
     return workerId;
   }
@@ -237,9 +282,11 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
           case 'started':
             controller.onStarted(session.workerId, update.ref, update.startedAtMs, update.agentStartedAtMs);
             return;
-          case 'output':
-            controller.onOutput(session.workerId, update.ref, update.stream, update.data, update.truncated);
+          case 'output': {
+            const { flood } = controller.onOutput(session.workerId, update.ref, update.stream, update.data, update.truncated);
+            if (flood) this.cutOffFlooder(session, flood);
             return;
+          }
           case 'finished':
             controller.onFinished(session.workerId, update.ref, update.end, () => session.send({ shardUpdateAck: { shard: update.ref } }));
             return;
@@ -276,6 +323,19 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
       case undefined:
         throw new InvalidArgument('msg', 'expected hello, heartbeat, shard_update, challenge_commit, challenge_tile, pong or goodbye');
     }
+  }
+
+  /**
+   * cutOffFlooder answers an agent that ignored the output cap it was told: its worker is flagged
+   * (output-flood) and left out of new placements while its lease runs, and the stream ends with
+   * RESOURCE_EXHAUSTED (thrown to follow(), which closes it). The controller already ended the attempt as lost.
+   */
+  private cutOffFlooder(session: AgentSession, flood: Flood): never {
+    this.metrics.outputFloods.inc();
+    this.dropped.set(session.workerId, Date.now());
+    this.trust?.onOutputFlood(session.workerId, flood.flag);
+    this.logger.warn({ workerId: session.workerId, detail: flood.message }, 'agent cut off: it sent output past the cap it was told');
+    throw new ResourceExhausted(`output past the cap: this agent ${flood.message}; the worker is flagged output-flood`);
   }
 
   /** recordChanges writes the worker's registration only when the agent reports something new. */

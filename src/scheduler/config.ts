@@ -11,8 +11,8 @@ export const schedulerConfigSchema = z
   .object({
     /** Where agents dial in (gRPC AgentService). */
     listen: listenAddress.default('0.0.0.0:7070'),
-    /** Where Prometheus scrapes /metrics. */
-    metricsListen: listenAddress.default('0.0.0.0:9470'),
+    /** Where Prometheus scrapes /metrics: loopback unless configured (set a private address for a remote Prometheus). */
+    metricsListen: listenAddress.default('127.0.0.1:9470'),
     /** etcd endpoints; empty means the in-memory store (only sensible inside `tessera dev`). */
     etcdEndpoints: z.array(z.string().url('expected an etcd URL such as http://127.0.0.1:2379')).default([]),
     /** Key prefix in etcd. */
@@ -45,8 +45,30 @@ export const schedulerConfigSchema = z
     verifyThreads: z.number().int().min(1).max(64).optional(),
     /** How often each worker's heartbeat RTT mean and jitter go into its reputation log. */
     rttReportIntervalMs: durationMs.default('60s'),
+    /** Shard output stored per attempt (the cap agents are told; past it one marker, then nothing). 1 MiB: logs, not data. */
+    maxAttemptOutputBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(1024 * 1024),
+    /** Shard output stored per job, over all its attempts: 64 MiB of etcd per job at most. */
+    maxJobOutputBytes: z.number().int().min(1024).max(4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    /** Output rate per attempt (bytes/s, a token bucket); chunks over it are dropped with a marker. 64 KiB/s: 1,000 chatty shards stay under etcd's write budget. */
+    outputRateBytesPerSec: z.number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024),
+    /** The bucket's size: output an attempt may send at once before the rate applies. */
+    outputBurstBytes: z.number().int().min(16 * 1024, 'expected at least 16384 (one agent output batch)').max(1024 * 1024 * 1024).default(512 * 1024),
+    /** A TLS directory (ca.crt, ca.key, server.crt, server.key; `tessera certs init`). */
+    tlsDir: z.string().min(1).optional(),
+    /** Serve plaintext: only on a private network or behind a TLS proxy. */
+    insecure: z.boolean().default(false),
+    /** How long a worker's client certificate is valid; agents renew at two thirds of it. */
+    clientCertTtlMs: durationMs.default('30d').refine((ms) => ms >= 3_600_000 && ms <= 825 * 86_400_000, 'expected 1h to 825d'),
     /** Identifies this replica in live records and logs. */
     schedulerId: z.string().min(1).default(() => `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`),
+  })
+  .refine((c) => c.tlsDir !== undefined || c.insecure, {
+    message: 'expected a TLS directory (`tessera certs init --dir DIR --hosts NAMES`), or --insecure to serve plaintext',
+    path: ['tlsDir'],
+  })
+  .refine((c) => c.maxAttemptOutputBytes <= c.maxJobOutputBytes, {
+    message: 'expected the per-attempt output cap ≤ the per-job cap',
+    path: ['maxAttemptOutputBytes'],
   })
   .refine((c) => c.heartbeatIntervalMs * 3 <= c.leaseTtlMs, {
     message: 'expected heartbeat interval × 3 ≤ lease TTL, so one lost beat does not take a worker offline',
@@ -76,6 +98,13 @@ export const SCHEDULER_SETTING_NAMES = {
   gpuThroughputFile: '--gpu-throughput-file / TESSERA_GPU_THROUGHPUT_FILE',
   verifyThreads: '--verify-threads',
   rttReportIntervalMs: '--rtt-report-interval',
+  maxAttemptOutputBytes: '--max-attempt-output-bytes',
+  maxJobOutputBytes: '--max-job-output-bytes',
+  outputRateBytesPerSec: '--output-rate',
+  outputBurstBytes: '--output-burst',
+  tlsDir: '--tls-dir / TESSERA_TLS_DIR',
+  insecure: '--insecure',
+  clientCertTtlMs: '--client-cert-ttl',
 };
 
 /** parseSchedulerConfig validates raw settings (flags and env already merged). */

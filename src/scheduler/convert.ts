@@ -4,6 +4,7 @@
 import type { HelloWire, Hello } from '../gen/tessera/v1/Hello.js';
 import type { JoinRequest } from '../gen/tessera/v1/JoinRequest.js';
 import { fromZod } from '../common/grpc.js';
+import { splitJoinToken } from '../store/join-tokens.js';
 import { InvalidArgument } from '../common/errors.js';
 import { hardwareFromWire } from '../common/wire.js';
 import { workerReportSchema, WORKER_ID_PATTERN, type WorkerReport } from '../common/worker.js';
@@ -14,7 +15,8 @@ export type { HelloWire };
 export function reportFromJoin(request: JoinRequest): { token: string; report: WorkerReport } {
   if (request.joinToken === '') throw new InvalidArgument('join_token', 'expected the join token from `tessera join-token create`');
   if (request.joinToken.length > 512) throw new InvalidArgument('join_token', 'expected at most 512 characters');
-  return { token: request.joinToken, report: validateReport(request, request.name, '') };
+  // The token may carry the CA pin after a dot (it is the agent's business); the store hashed the rest.
+  return { token: splitJoinToken(request.joinToken).secret, report: validateReport(request, request.name, '') };
 }
 
 /** reportFromHello validates a Hello; errors name the field under "hello.". */

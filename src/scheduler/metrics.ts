@@ -18,6 +18,8 @@ export interface SchedulerMetrics {
   roundTripSeconds: Histogram;
   tenantGpuSeconds: Counter<'tenant'>;
   tenantCpuSeconds: Counter<'tenant'>;
+  outputBytes: Counter<'outcome'>;
+  outputFloods: Counter;
 }
 
 /** createSchedulerMetrics registers the scheduler's own series. */
@@ -101,6 +103,17 @@ export function createSchedulerMetrics(registry: Registry, streamCount: () => nu
       name: 'tessera_tenant_cpu_seconds_total',
       help: "CPU cores × seconds of the tenant's ended attempts, metered by this replica from the start and end it recorded (etcd usage/ keys hold the durable sum).",
       labelNames: ['tenant'],
+      registers: [registry],
+    }),
+    outputBytes: new Counter({
+      name: 'tessera_scheduler_output_bytes_total',
+      help: 'Shard output bytes received from agents, by outcome: stored, or dropped_attempt_cap, dropped_job_cap, dropped_rate, dropped_stray (for an attempt not expected from that worker).',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    outputFloods: new Counter({
+      name: 'tessera_scheduler_output_floods_total',
+      help: 'Agents cut off for sending output past the cap they were told (each also flags its worker output-flood).',
       registers: [registry],
     }),
   };

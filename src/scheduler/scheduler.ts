@@ -18,6 +18,7 @@ import { TrustStore } from '../store/trust-store.js';
 import { TrustView } from '../store/trust-view.js';
 import { TrustManager } from './trust/manager.js';
 import { registerSupplyMetrics } from '../common/fleet-metrics.js';
+import { caOf, loadServerTls, serverCredentials } from '../common/tls.js';
 
 /** RunningScheduler is a started scheduler. */
 export interface RunningScheduler {
@@ -31,12 +32,16 @@ export interface RunningScheduler {
 
 /** startScheduler starts serving agents on `config.listen`. The caller owns `store`. */
 export async function startScheduler(config: SchedulerConfig, store: TopologyStore, kv: Kv, logger: Logger): Promise<RunningScheduler> {
+  const tls = config.tlsDir ? await loadServerTls(config.tlsDir, true) : undefined;
+  // New join tokens carry this CA's pin: publish it where `tessera join-token create` reads.
+  if (tls) await store.putCaCertificate(tls.caPem);
   const registry = createRegistry('scheduler');
   const view = await TopologyView.start(store);
   registerFleetMetrics(registry, () => view);
   const metrics = createSchedulerMetrics(registry, (): number => service.sessions.size);
-  const service: AgentServiceImpl = new AgentServiceImpl(config, store, metrics, logger);
-  const controller = new JobController(new JobStore(kv, config.etcdPrefix), view, service, metrics, logger);
+  const service: AgentServiceImpl = new AgentServiceImpl(config, store, metrics, logger, tls && caOf(tls));
+  const outputLimits = { attemptBytes: config.maxAttemptOutputBytes, jobBytes: config.maxJobOutputBytes, rateBytesPerSec: config.outputRateBytesPerSec, burstBytes: config.outputBurstBytes };
+  const controller = new JobController(new JobStore(kv, config.etcdPrefix), view, service, metrics, logger, outputLimits);
   service.controller = controller;
   const trustStore = new TrustStore(kv, config.etcdPrefix);
   const trustView = await TrustView.start(trustStore);
@@ -51,10 +56,10 @@ export async function startScheduler(config: SchedulerConfig, store: TopologySto
   const { proto } = loadTesseraProto();
   const { server } = createServer(['tessera.v1.AgentService'], { maxReceiveMessageBytes: config.maxAgentMessageBytes });
   server.addService(guardService(proto.AgentService.service), service.handlers());
-  const address = await bindServer(server, config.listen);
+  const address = await bindServer(server, config.listen, serverCredentials(tls));
   const metricsServer = await startMetricsServer(registry, config.metricsListen, logger);
   logger.info(
-    { grpcAddress: address, metricsUrl: metricsServer.url, store: store.kind, schedulerId: config.schedulerId, leaseTtlMs: config.leaseTtlMs },
+    { grpcAddress: address, tls: tls ? tls.dir : 'off (--insecure)', metricsUrl: metricsServer.url, store: store.kind, schedulerId: config.schedulerId, leaseTtlMs: config.leaseTtlMs },
     'scheduler listening',
   );
   return {

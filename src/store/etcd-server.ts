@@ -31,8 +31,34 @@ export function findEtcdBinary(env: NodeJS.ProcessEnv = process.env): string | u
 /** START_TIMEOUT_MS: etcd answers within a second on a laptop; CI's 2 cores get headroom. */
 const START_TIMEOUT_MS = 20_000;
 
+/**
+ * ETCD_LIMIT_FLAGS: what keeps a private etcd bounded and correct over time — the same settings
+ * docs/store.md ("Operating etcd") asks of a production cluster. Checked against Debian's etcd
+ * 3.4 (`etcd --help`); 3.5 and 3.6 accept the same flags.
+ *
+ *   - auto-compaction, periodic 1h: etcd keeps every revision until compacted, and each output
+ *     chunk and state change is one; an hour of history is far more than any watch here lags;
+ *   - a backend quota (1 GiB for a dev fleet; etcd's default is 2 GiB): past it etcd raises a
+ *     NOSPACE alarm and refuses writes, instead of filling the disk;
+ *   - lease checkpointing: without it a leader change resets every lease's remaining TTL to its
+ *     full TTL, so a 14-day job-retention lease could outlive its job indefinitely. (etcd 3.5.3+
+ *     also has --experimental-enable-lease-checkpoint-persist; 3.4 refuses it, so a private etcd,
+ *     a single member with no leader changes, goes without.)
+ */
+export function etcdLimitFlags(options: { quotaBackendBytes?: number; compactionRetention?: string } = {}): string[] {
+  return [
+    '--auto-compaction-mode', 'periodic',
+    '--auto-compaction-retention', options.compactionRetention ?? '1h',
+    '--quota-backend-bytes', String(options.quotaBackendBytes ?? DEV_QUOTA_BACKEND_BYTES),
+    '--experimental-enable-lease-checkpoint=true',
+  ];
+}
+
+/** DEV_QUOTA_BACKEND_BYTES: 1 GiB holds 16 jobs at the 64 MiB per-job output cap, and more than any dev fleet writes. */
+export const DEV_QUOTA_BACKEND_BYTES = 1024 * 1024 * 1024;
+
 /** startEtcdServer runs etcd in a fresh data directory and waits until it answers. */
-export async function startEtcdServer(options: { binary?: string; dataDir?: string } = {}): Promise<EtcdServer> {
+export async function startEtcdServer(options: { binary?: string; dataDir?: string; quotaBackendBytes?: number; compactionRetention?: string } = {}): Promise<EtcdServer> {
   const binary = options.binary ?? findEtcdBinary();
   if (!binary) throw new Error('etcd is not installed: `apt-get install -y etcd-server` (Debian) or pass --etcd URL');
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tessera-etcd-')));
@@ -49,6 +75,7 @@ export async function startEtcdServer(options: { binary?: string; dataDir?: stri
       '--listen-peer-urls', peer,
       '--initial-advertise-peer-urls', peer,
       '--initial-cluster', `tessera-dev=${peer}`,
+      ...etcdLimitFlags(options),
       '--log-level', 'error',
       '--logger', 'zap',
     ],

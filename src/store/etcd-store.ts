@@ -63,8 +63,30 @@ export class EtcdTopologyStore implements TopologyStore {
     }
   }
 
+  async putCaCertificate(pem: string): Promise<void> {
+    await this.client.put(this.keys.caCertificate).value(pem);
+  }
+
+  async getCaCertificate(): Promise<string | undefined> {
+    return (await this.client.get(this.keys.caCertificate).string()) ?? undefined;
+  }
+
   async createJoinToken(tokenHash: string, record: JoinTokenRecord): Promise<void> {
     await this.client.put(this.keys.joinToken(tokenHash)).value(JSON.stringify(record));
+  }
+
+  async listJoinTokens(): Promise<Array<{ hash: string; record: JoinTokenRecord }>> {
+    const prefix = this.keys.joinToken('');
+    const found = await this.client.getAll().prefix(prefix).exec();
+    return found.kvs.flatMap((kv) => {
+      const record = this.decode(joinTokenRecordSchema, kv);
+      return record ? [{ hash: kv.key.toString().slice(prefix.length), record }] : [];
+    });
+  }
+
+  async deleteJoinToken(tokenHash: string): Promise<boolean> {
+    const result = await this.client.delete().key(this.keys.joinToken(tokenHash)).exec();
+    return Number(result.deleted) > 0;
   }
 
   async join(tokenHash: string, worker: WorkerRecord, secretHash: string, nowMs: number): Promise<JoinOutcome> {

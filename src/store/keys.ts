@@ -29,6 +29,10 @@ export class TopologyKeys {
   credential(id: string): string {
     return `${this.root}credentials/${id}`;
   }
+  /** pki/ca.crt: the fleet CA's certificate (PEM), published by schedulers that serve TLS. */
+  get caCertificate(): string {
+    return `${this.root}pki/ca.crt`;
+  }
   /** join-tokens/<sha256>: uses left and expiry of a join token (the token itself is never stored). */
   joinToken(hash: string): string {
     return `${this.root}join-tokens/${hash}`;

@@ -16,6 +16,14 @@ export function prefixEnd(prefix: string): Buffer {
   return Buffer.from([0]);
 }
 
+/**
+ * RANGE_PAGE_KEYS and MAX_RECEIVE_BYTES: no etcd value exceeds its --max-request-bytes (1.5 MiB
+ * by default), so a page of 32 keys always fits a 64 MiB message; 32 output events of 16 KiB are
+ * about 0.7 MB. (The etcd3 client treats an oversized answer as a failed host, so pages must fit.)
+ */
+const RANGE_PAGE_KEYS = 32;
+const MAX_RECEIVE_BYTES = 64 * 1024 * 1024;
+
 function entry(kv: IKeyValue): KvEntry {
   return { key: kv.key.toString(), value: kv.value.toString(), createRevision: Number(kv.create_revision), modRevision: Number(kv.mod_revision) };
 }
@@ -25,7 +33,7 @@ export class EtcdKv implements Kv {
   private readonly client: Etcd3;
 
   constructor(endpoints: string[]) {
-    this.client = new Etcd3({ hosts: endpoints, dialTimeout: 5_000 });
+    this.client = new Etcd3({ hosts: endpoints, dialTimeout: 5_000, grpcOptions: { 'grpc.max_receive_message_length': MAX_RECEIVE_BYTES } });
   }
 
   async get(key: string): Promise<KvEntry | undefined> {
@@ -33,9 +41,24 @@ export class EtcdKv implements Kv {
     return response.kvs[0] && entry(response.kvs[0]);
   }
 
+  /**
+   * range reads in pages of RANGE_PAGE_KEYS at one revision (the first page's), so a prefix
+   * holding more than one gRPC message (a job's stored output can be 64 MiB) still reads whole
+   * and consistent.
+   */
   async range(prefix: string): Promise<{ entries: KvEntry[]; revision: number }> {
-    const response = await this.client.kv.range({ key: Buffer.from(prefix), range_end: prefixEnd(prefix), sort_order: 'Ascend', sort_target: 'Key' });
-    return { entries: response.kvs.map(entry), revision: Number(response.header.revision) };
+    const entries: KvEntry[] = [];
+    const end = prefixEnd(prefix);
+    let from = Buffer.from(prefix);
+    let revision: string | undefined;
+    for (;;) {
+      const response = await this.client.kv.range({ key: from, range_end: end, limit: String(RANGE_PAGE_KEYS), ...(revision && { revision }), sort_order: 'Ascend', sort_target: 'Key' });
+      revision ??= String(response.header.revision);
+      entries.push(...response.kvs.map(entry));
+      const last = response.kvs.at(-1);
+      if (!response.more || !last) return { entries, revision: Number(revision) };
+      from = Buffer.concat([last.key, Buffer.from([0])]);
+    }
   }
 
   async txn(txn: KvTxn): Promise<{ succeeded: boolean; revision: number }> {

@@ -40,9 +40,28 @@ export class MemoryTopologyStore implements TopologyStore {
     this.events.setMaxListeners(0);
   }
 
+  private caCertificate: string | undefined;
+
+  putCaCertificate(pem: string): Promise<void> {
+    this.caCertificate = pem;
+    return Promise.resolve();
+  }
+
+  getCaCertificate(): Promise<string | undefined> {
+    return Promise.resolve(this.caCertificate);
+  }
+
   createJoinToken(tokenHash: string, record: JoinTokenRecord): Promise<void> {
     this.tokens.set(tokenHash, { ...record });
     return Promise.resolve();
+  }
+
+  listJoinTokens(): Promise<Array<{ hash: string; record: JoinTokenRecord }>> {
+    return Promise.resolve([...this.tokens].map(([hash, record]) => ({ hash, record: { ...record } })));
+  }
+
+  deleteJoinToken(tokenHash: string): Promise<boolean> {
+    return Promise.resolve(this.tokens.delete(tokenHash));
   }
 
   join(tokenHash: string, worker: WorkerRecord, secretHash: string, nowMs: number): Promise<JoinOutcome> {

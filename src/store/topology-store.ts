@@ -47,6 +47,14 @@ export interface TopologyStore {
   readonly kind: 'etcd' | 'memory';
   /** createJoinToken stores a token's hash with its uses and expiry. */
   createJoinToken(tokenHash: string, record: JoinTokenRecord): Promise<void>;
+  /** putCaCertificate publishes the fleet CA's certificate (public), so new join tokens carry its pin. */
+  putCaCertificate(pem: string): Promise<void>;
+  /** getCaCertificate returns the published CA certificate, if a scheduler serves TLS. */
+  getCaCertificate(): Promise<string | undefined>;
+  /** listJoinTokens returns every stored token: the hash it is kept under and its record. */
+  listJoinTokens(): Promise<Array<{ hash: string; record: JoinTokenRecord }>>;
+  /** deleteJoinToken removes a token (revocation: Join reads the store each time, so it is refused at once); false when absent. */
+  deleteJoinToken(tokenHash: string): Promise<boolean>;
   /** join atomically spends one use of a token and registers a new worker with its secret's hash. */
   join(tokenHash: string, worker: WorkerRecord, secretHash: string, nowMs: number): Promise<JoinOutcome>;
   /** getCredentialHash returns the stored hash of a worker's secret. */

@@ -31,6 +31,7 @@ describe('a fleet of separate processes on real etcd', () => {
   let gatewayMetricsUrl: string;
   const schedulerMetricsUrl = (): string => `http://127.0.0.1:${schedulerMetricsPort}/metrics`;
   const agents: TesseraProcess[] = [];
+  const tlsDir = (): string => join(stateRoot, 'tls');
   const figures: Record<string, number> = {};
 
   function startScheduler(): TesseraProcess {
@@ -42,6 +43,7 @@ describe('a fleet of separate processes on real etcd', () => {
       '--lease-ttl', `${LEASE_TTL_MS}ms`,
       '--heartbeat-interval', '500ms',
       '--rtt-report-interval', '10m',
+      '--tls-dir', tlsDir(),
     ]);
   }
 
@@ -53,12 +55,15 @@ describe('a fleet of separate processes on real etcd', () => {
     etcd = await startEtcd();
     etcdClient = new Etcd3({ hosts: etcd.endpoint });
     stateRoot = await mkdtemp(join(tmpdir(), 'tessera-fleet-'));
+    // The control plane serves TLS from a CA made with the CLI, as an operator would.
+    const certs = await runTessera(['certs', 'init', '--dir', tlsDir(), '--hosts', '127.0.0.1,localhost']);
+    expect(certs.code, certs.stderr).toBe(0);
     [schedulerPort, schedulerMetricsPort] = [await freePort(), await freePort()];
     scheduler = startScheduler();
-    gateway = spawnTessera(['gateway', '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', '--etcd', etcd.endpoint]);
+    gateway = spawnTessera(['gateway', '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', '--etcd', etcd.endpoint, '--tls-dir', tlsDir()]);
     await scheduler.waitForLog((l) => l.msg === 'scheduler listening');
     const ready = await gateway.waitForLog((l) => l.msg === 'gateway listening');
-    gatewayClient = connectGateway(String(ready.grpcAddress));
+    gatewayClient = connectGateway(String(ready.grpcAddress), join(tlsDir(), 'ca.crt'));
     gatewayMetricsUrl = String(ready.metricsUrl);
   });
 
@@ -75,7 +80,8 @@ describe('a fleet of separate processes on real etcd', () => {
     const token = await runTessera(['join-token', 'create', '--uses', '3', '--ttl', '10m', '--etcd', etcd.endpoint]);
     expect(token.code).toBe(0);
     const joinToken = token.stdout.trim();
-    expect(joinToken).toMatch(/^tsj_/);
+    // The token carries the pin of the CA the scheduler published: agents trust nothing else.
+    expect(joinToken).toMatch(/^tsj_[A-Za-z0-9_-]+\.sha256:[0-9a-f]{64}$/);
     const started = Date.now();
     for (let i = 1; i <= 3; i++) {
       agents.push(
@@ -185,7 +191,7 @@ describe('a fleet of separate processes on real etcd', () => {
 
   it('prints the fleet with `tessera workers`', async () => {
     const ready = await gateway.waitForLog((l) => l.msg === 'gateway listening');
-    const result = await runTessera(['workers', '--gateway', String(ready.grpcAddress)]);
+    const result = await runTessera(['workers', '--gateway', String(ready.grpcAddress), '--tls-ca', join(tlsDir(), 'ca.crt')]);
     expect(result.code).toBe(0);
     const rows = result.stdout.trim().split('\n');
     expect(rows[0]).toMatch(/^ID\s+NAME\s+GPUS\s+REGION\s+ONLINE\s+LAST HEARTBEAT\s+TRUST\s+SANDBOX$/);

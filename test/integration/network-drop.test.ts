@@ -37,7 +37,7 @@ it('goes offline when the link goes silent and comes back as the same worker whe
   const { token } = await createJoinToken(servers.store, { uses: 1, ttlMs: 60_000 });
   const agent = spawnTessera([
     'agent', '--scheduler', proxy.address, '--join-token', token, '--state-dir', stateDir,
-    '--metrics-listen', '127.0.0.1:0', '--backoff-initial', '200ms', '--backoff-max', '1s', '--connect-timeout', '2s',
+    '--metrics-listen', '127.0.0.1:0', '--backoff-initial', '200ms', '--backoff-max', '1s', '--connect-timeout', '2s', ...servers.agentArgs,
   ]);
   const workerId = String((await agent.waitForLog((l) => l.msg === 'connected to scheduler')).workerId);
   expect((await servers.store.getWorker(workerId))!.online).toBe(true);

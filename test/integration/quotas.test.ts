@@ -41,7 +41,7 @@ beforeAll(async () => {
     ['agent', '--scheduler', fleet.servers.scheduler.address, '--join-token', token, '--state-dir', join(fleet.stateRoot, 'gpu'), '--name', 'gpu-8xa100',
       '--metrics-listen', '127.0.0.1:0', '--backoff-initial', '100ms', '--backoff-max', '1s', '--advertise-address', '127.0.0.1', '--kill-grace', '1s',
       // No challenge runtime: eight Python helpers would only eat the test machine's two cores to say so.
-      '--python', '/nonexistent/python3'],
+      '--python', '/nonexistent/python3', ...fleet.servers.agentArgs],
     { PATH: `${smi}:${process.env.PATH}` },
   );
   const line = await gpuAgent.waitForLog((l) => l.msg === 'connected to scheduler', 30_000);

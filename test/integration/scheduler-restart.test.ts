@@ -26,15 +26,15 @@ it('finishes a running job after the scheduler is killed and restarted', async (
   stateRoot = await mkdtemp(join(tmpdir(), 'tessera-restart-'));
   const port = await freePort();
   const scheduler = (): ReturnType<typeof spawnTessera> =>
-    spawnTessera(['scheduler', '--listen', `127.0.0.1:${port}`, '--metrics-listen', '127.0.0.1:0', '--etcd', etcd!.endpoint, '--lease-ttl', '10s', '--heartbeat-interval', '500ms']);
+    spawnTessera(['scheduler', '--listen', `127.0.0.1:${port}`, '--metrics-listen', '127.0.0.1:0', '--etcd', etcd!.endpoint, '--lease-ttl', '10s', '--heartbeat-interval', '500ms', '--insecure']);
   let sched = scheduler();
   await sched.waitForLog((l) => l.msg === 'scheduler listening');
-  const gateway = spawnTessera(['gateway', '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', '--etcd', etcd.endpoint]);
+  const gateway = spawnTessera(['gateway', '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', '--etcd', etcd.endpoint, '--insecure']);
   const address = String((await gateway.waitForLog((l) => l.msg === 'gateway listening')).grpcAddress);
   const token = (await runTessera(['join-token', 'create', '--uses', '2', '--etcd', etcd.endpoint])).stdout.trim();
   const apiKey = (await runTessera(['tenants', 'create', 'restart', '--etcd', etcd.endpoint])).stdout.trim();
   for (const name of ['a1', 'a2']) {
-    const agent = spawnTessera(['agent', '--scheduler', `127.0.0.1:${port}`, '--join-token', token, '--state-dir', join(stateRoot, name), '--metrics-listen', '127.0.0.1:0', '--backoff-initial', '100ms', '--backoff-max', '500ms', '--advertise-address', '127.0.0.1']);
+    const agent = spawnTessera(['agent', '--scheduler', `127.0.0.1:${port}`, '--join-token', token, '--state-dir', join(stateRoot, name), '--metrics-listen', '127.0.0.1:0', '--backoff-initial', '100ms', '--backoff-max', '500ms', '--advertise-address', '127.0.0.1', '--insecure']);
     await agent.waitForLog((l) => l.msg === 'connected to scheduler');
   }
   const client = connectGateway(address);

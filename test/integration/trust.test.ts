@@ -42,7 +42,7 @@ const ids: Record<string, string> = {};
 const procs: Record<string, TesseraProcess | ReturnType<typeof spawn>> = {};
 
 function agentArgs(name: string, scheduler = servers.scheduler.address): string[] {
-  return ['agent', '--scheduler', scheduler, '--join-token', token, '--state-dir', join(stateRoot, name), '--name', name, '--metrics-listen', '127.0.0.1:0', '--backoff-initial', '100ms', '--backoff-max', '500ms', '--advertise-address', '127.0.0.1'];
+  return ['agent', '--scheduler', scheduler, '--join-token', token, '--state-dir', join(stateRoot, name), '--name', name, '--metrics-listen', '127.0.0.1:0', '--backoff-initial', '100ms', '--backoff-max', '500ms', '--advertise-address', '127.0.0.1', ...servers.agentArgs];
 }
 
 async function startAgent(name: string, options: { smiDir?: string; scheduler?: string; extra?: string[] } = {}): Promise<void> {
@@ -55,7 +55,7 @@ async function startAgent(name: string, options: { smiDir?: string; scheduler?: 
 
 /** startAdversary runs a patched agent (or, with --count, several in one process: ids name-0, name-1, …). */
 async function startAdversary(name: string, mode: string, extra: string[] = [], count = 1): Promise<ReturnType<typeof spawn>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/adversary-agent.ts'), mode, '--scheduler', servers.scheduler.address, '--join-token', token, '--state-dir', join(stateRoot, name), '--name', name, '--count', String(count), ...extra], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/adversary-agent.ts'), mode, '--scheduler', servers.scheduler.address, '--join-token', token, '--state-dir', join(stateRoot, name), '--name', name, '--count', String(count), ...servers.agentArgs, ...extra], {
     env: { ...process.env, TESSERA_LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -9,6 +9,9 @@
  *   relay       runs --count workers in this one process, each claiming --claim with its own
  *               made-up UUID, all answered by one solver, one challenge at a time
  *   dodge       exits the moment a challenge arrives (the test starts it again)
+ *   output-flood  runs shards honestly but ignores the output cap the scheduler sends in
+ *               AssignShard, keeping only its own (--max-shard-output-bytes, default 1 GiB here):
+ *               what an agent patched to flood the scheduler's etcd does (the limits suite)
  *
  * --claim MODEL gives every agent of the process one made-up GPU of that model; --claims A,B,…
  * runs one agent per model instead.
@@ -21,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { Agent } from '../../src/agent/agent.js';
+import { ShardRunner } from '../../src/agent/runner.js';
 import { parseAgentConfig } from '../../src/agent/config.js';
 import { discoverHardware } from '../../src/agent/discovery/index.js';
 import { shapeOf } from '../../src/agent/challenge/responder.js';
@@ -128,6 +132,14 @@ class CheatingAgent extends Agent {
   }
 }
 
+if (mode === 'output-flood') {
+  // The one patched method: every assignment reaches the runner as if the scheduler had set no cap.
+  const assign = ShardRunner.prototype.assign; // eslint-disable-line @typescript-eslint/unbound-method
+  ShardRunner.prototype.assign = function (this: ShardRunner, message) {
+    assign.call(this, { ...message, maxOutputBytes: 0 });
+  };
+}
+
 const logger = createLogger('adversary');
 // --claims "A,B": one agent per claimed model in this process (named name-0, name-1, …).
 const claims = flag('claims')?.split(',');
@@ -139,7 +151,10 @@ const agents = Array.from({ length: count }, (_, i) => {
   const hardware: Hardware = model ? { ...base, gpus: [claimedGpu(model)] } : base;
   const stateDir = count > 1 ? `${flag('state-dir')!}-${i}` : flag('state-dir');
   const name = count > 1 ? `${flag('name')!}-${i}` : flag('name');
-  const config = parseAgentConfig({ scheduler: flag('scheduler'), joinToken: flag('join-token'), stateDir, name, metricsListen: '127.0.0.1:0', backoffInitialMs: '100ms', backoffMaxMs: '1s', python: '/nonexistent/python' });
+  const config = parseAgentConfig({ scheduler: flag('scheduler'), joinToken: flag('join-token'), stateDir, name, metricsListen: '127.0.0.1:0', backoffInitialMs: '100ms', backoffMaxMs: '1s', python: '/nonexistent/python', insecure: process.argv.includes('--insecure'),
+    // Shards run only in the output-flood mode; its agent takes labels, a uid pool and an output cap of its own.
+    ...(mode === 'output-flood' && { labels: flag('labels'), sandboxUidBase: Number(flag('sandbox-uid-base') ?? 210_000), maxShardOutputBytes: Number(flag('max-shard-output-bytes') ?? 1024 ** 3) }),
+  });
   return new CheatingAgent(config, logger.child({ agent: name }), hardware);
 });
 process.once('SIGTERM', () => void Promise.all(agents.map((a) => a.stop())));

@@ -25,9 +25,9 @@ export interface JobFleet {
 }
 
 /** startJobFleet starts etcd, the servers and `agents` agent processes, all online. */
-export async function startJobFleet(agents: number, options: { killGrace?: string; maxOutputBytes?: number; agentArgs?: string[] } = {}): Promise<JobFleet> {
+export async function startJobFleet(agents: number, options: { killGrace?: string; maxOutputBytes?: number; agentArgs?: string[]; scheduler?: Record<string, unknown> } = {}): Promise<JobFleet> {
   const etcd = await startEtcd();
-  const servers = await startServers(etcd.endpoint, { leaseTtl: '3s', heartbeatInterval: '500ms' });
+  const servers = await startServers(etcd.endpoint, { leaseTtl: '3s', heartbeatInterval: '500ms', ...(options.scheduler && { scheduler: options.scheduler }) });
   const stateRoot = await mkdtemp(join(tmpdir(), 'tessera-jobs-'));
   const { token } = await createJoinToken(servers.store, { uses: 100, ttlMs: 3_600_000 });
   const { apiKey } = await servers.jobs.createTenant('test');
@@ -46,6 +46,7 @@ export async function startJobFleet(agents: number, options: { killGrace?: strin
         '--kill-grace', options.killGrace ?? '2s', ...(options.maxOutputBytes ? ['--max-shard-output-bytes', String(options.maxOutputBytes)] : []),
         // Agents sharing this machine take sandbox uids from pools of their own.
         '--sandbox-uid-base', String(200_000 + 1000 * agentsStarted++),
+        ...servers.agentArgs,
         ...(options.agentArgs ?? []),
       ]);
       const line = await process.waitForLog((l) => l.msg === 'connected to scheduler', 30_000);

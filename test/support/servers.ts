@@ -4,6 +4,10 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clientCredentials, initTlsDir } from '../../src/common/tls.js';
 import type { AgentServiceClient } from '../../src/gen/tessera/v1/AgentService.js';
 import type { GatewayServiceClient } from '../../src/gen/tessera/v1/GatewayService.js';
 import { CLIENT_OPTIONS, loadTesseraProto } from '../../src/common/grpc.js';
@@ -29,11 +33,27 @@ export interface Servers {
   gateway: RunningGateway;
   agentClient: AgentServiceClient;
   gatewayClient: GatewayServiceClient;
+  /** With `tls`: the TLS directory, the CA (file and PEM) clients trust, and its pin. */
+  tls?: { dir: string; caFile: string; caPem: string; pin: string };
+  /** Flags an agent process needs for these servers (--insecure when they serve plaintext). */
+  agentArgs: string[];
   stop(): Promise<void>;
 }
 
-export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?: string; heartbeatInterval?: string; helloTimeout?: string; scheduler?: Record<string, unknown> } = {}): Promise<Servers> {
+/**
+ * startServers starts a scheduler and a gateway. Plaintext (--insecure, so agents need --insecure
+ * too) unless `tls`: then both serve TLS from a fresh CA, clients trust it, and join tokens carry
+ * its pin.
+ */
+export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?: string; heartbeatInterval?: string; helloTimeout?: string; scheduler?: Record<string, unknown>; tls?: boolean } = {}): Promise<Servers> {
   const root = `/tessera-test-${randomBytes(4).toString('hex')}/v1/`;
+  let tls: Servers['tls'];
+  if (overrides.tls) {
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-tls-'));
+    const { pin } = await initTlsDir(dir, ['127.0.0.1', 'localhost']);
+    tls = { dir, caFile: join(dir, 'ca.crt'), caPem: await readFile(join(dir, 'ca.crt'), 'utf8'), pin };
+  }
+  const security = tls ? { tlsDir: tls.dir } : { insecure: true };
   const store = new EtcdTopologyStore({ endpoints: [etcdEndpoint], root, logger: silentLogger });
   const kv = new EtcdKv([etcdEndpoint]);
   const jobs = new JobStore(kv, root);
@@ -46,17 +66,20 @@ export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?:
       leaseTtlMs: overrides.leaseTtl ?? '3s',
       heartbeatIntervalMs: overrides.heartbeatInterval ?? '500ms',
       helloTimeoutMs: overrides.helloTimeout ?? '2s',
+      ...security,
       ...overrides.scheduler,
     }),
     store,
     kv,
     serverLogger,
   );
-  const gateway = await startGateway(parseGatewayConfig({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', etcdEndpoints: [etcdEndpoint], etcdPrefix: root }), store, kv, serverLogger);
+  const gateway = await startGateway(parseGatewayConfig({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', etcdEndpoints: [etcdEndpoint], etcdPrefix: root, ...security }), store, kv, serverLogger);
   const { proto } = loadTesseraProto();
-  const agentClient = new proto.AgentService(scheduler.address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
-  const gatewayClient = new proto.GatewayService(gateway.address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
+  const agentClient = new proto.AgentService(scheduler.address, clientCredentials(tls?.caPem), CLIENT_OPTIONS);
+  const gatewayClient = new proto.GatewayService(gateway.address, clientCredentials(tls?.caPem), CLIENT_OPTIONS);
   return {
+    tls,
+    agentArgs: tls ? [] : ['--insecure'],
     store,
     jobs,
     root,
@@ -72,6 +95,7 @@ export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?:
       await store.deleteAll();
       await store.close();
       await kv.close();
+      if (tls) await rm(tls.dir, { recursive: true, force: true });
     },
   };
 }

@@ -8,7 +8,7 @@ import type { WorkerRecord } from '../../src/common/worker.js';
 import { workerRecord } from './workers.js';
 
 export { CPU_HARDWARE, workerRecord } from './workers.js';
-import { createJoinToken } from '../../src/store/join-tokens.js';
+import { createJoinToken, splitJoinToken } from '../../src/store/join-tokens.js';
 import type { TopologyEvent, TopologyStore } from '../../src/store/topology-store.js';
 import { waitFor } from './processes.js';
 
@@ -49,6 +49,16 @@ export function describeStoreContract(name: string, open: () => Promise<Topology
       const outcomes = await Promise.all(Array.from({ length: 5 }, () => store.join(sha256Hex(token), workerRecord(), 'h', Date.now())));
       expect(outcomes.filter((o) => o === 'joined')).toHaveLength(1);
       expect((await store.listWorkers()).length).toBe(1);
+    });
+
+    it('lists tokens by hash and deletes one, which Join then refuses', async () => {
+      const { token } = await createJoinToken(store, { uses: 2, ttlMs: 60_000, description: 'listed' });
+      const hash = sha256Hex(splitJoinToken(token).secret);
+      expect(await store.listJoinTokens()).toContainEqual({ hash, record: expect.objectContaining({ usesLeft: 2, description: 'listed' }) as unknown });
+      expect(await store.deleteJoinToken(hash)).toBe(true);
+      expect(await store.deleteJoinToken(hash)).toBe(false);
+      expect((await store.listJoinTokens()).map((t) => t.hash)).not.toContain(hash);
+      expect(await store.join(hash, workerRecord(), 'h', Date.now())).toBe('invalid-token');
     });
 
     it('counts down a multi-use token', async () => {

@@ -22,8 +22,23 @@ describe('durations', () => {
 
 describe('component settings', () => {
   it('applies documented defaults to the scheduler', () => {
-    const config = parseSchedulerConfig({});
-    expect(config).toMatchObject({ listen: '0.0.0.0:7070', metricsListen: '0.0.0.0:9470', leaseTtlMs: 10_000, heartbeatIntervalMs: 2_000, etcdEndpoints: [], etcdPrefix: '/tessera/v1/' });
+    const config = parseSchedulerConfig({ insecure: true });
+    expect(config).toMatchObject({ listen: '0.0.0.0:7070', metricsListen: '127.0.0.1:9470', leaseTtlMs: 10_000, heartbeatIntervalMs: 2_000, etcdEndpoints: [], etcdPrefix: '/tessera/v1/' });
+    expect(config).toMatchObject({ maxAttemptOutputBytes: 1024 * 1024, maxJobOutputBytes: 64 * 1024 * 1024, outputRateBytesPerSec: 64 * 1024, outputBurstBytes: 512 * 1024 });
+  });
+
+  it('refuses to serve without TLS unless told --insecure', () => {
+    expect(() => parseSchedulerConfig({})).toThrow(/--tls-dir \/ TESSERA_TLS_DIR: expected a TLS directory \(`tessera certs init/);
+    expect(() => parseGatewayConfig({})).toThrow(/--tls-dir \/ TESSERA_TLS_DIR: expected a TLS directory/);
+    expect(parseSchedulerConfig({ tlsDir: '/etc/tessera/tls' })).toMatchObject({ tlsDir: '/etc/tessera/tls', insecure: false, clientCertTtlMs: 30 * 86_400_000 });
+  });
+
+  it('keeps /metrics on loopback unless configured', () => {
+    expect(parseGatewayConfig({ insecure: true }).metricsListen).toBe('127.0.0.1:9471');
+  });
+
+  it('refuses a per-attempt output cap above the per-job cap, naming the flag', () => {
+    expect(() => parseSchedulerConfig({ insecure: true, maxAttemptOutputBytes: 2048, maxJobOutputBytes: 1024 })).toThrow(/--max-attempt-output-bytes: expected the per-attempt output cap ≤ the per-job cap/);
   });
 
   it('names the flag and env variable of a bad setting', () => {
@@ -33,7 +48,7 @@ describe('component settings', () => {
   });
 
   it('refuses a heartbeat interval that leaves fewer than three beats per lease', () => {
-    expect(() => parseSchedulerConfig({ leaseTtlMs: '3s', heartbeatIntervalMs: '2s' })).toThrow(/--heartbeat-interval.*heartbeat interval × 3 ≤ lease TTL/);
+    expect(() => parseSchedulerConfig({ insecure: true, leaseTtlMs: '3s', heartbeatIntervalMs: '2s' })).toThrow(/--heartbeat-interval.*heartbeat interval × 3 ≤ lease TTL/);
   });
 
   it('requires the agent to name a scheduler with a real port, and parses labels', () => {

@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { parseAgentConfig } from '../../agent/config.js';
 import { createLogger } from '../../common/logger.js';
 import { failAndExit } from '../lifecycle.js';
-import { addLogOptions, applyLogOptions, toInt, type LogFlags } from '../options.js';
+import { addLogOptions, addSecretFileOption, applyLogOptions, toInt, type LogFlags } from '../options.js';
 
 interface Flags extends LogFlags {
   scheduler?: string;
@@ -28,10 +28,11 @@ interface Flags extends LogFlags {
   sandboxUidBase?: number;
   shardMaxPids?: number;
   bwrap?: string;
+  insecure?: boolean;
 }
 
 export function agentCommand(): Command {
-  return addLogOptions(new Command('agent')
+  return addSecretFileOption(addLogOptions(new Command('agent')
     .description('Run the agent on a worker machine: join the fleet and stay connected')
     .addOption(new Option('--scheduler <host:port>', 'scheduler AgentService address (required)').env('TESSERA_SCHEDULER'))
     .addOption(new Option('--join-token <token>', 'one-time join token; needed until the agent has an identity').env('TESSERA_JOIN_TOKEN'))
@@ -52,7 +53,8 @@ export function agentCommand(): Command {
     .addOption(new Option('--insecure-no-sandbox', 'run tenants\' shards without a sandbox when this agent cannot make one (not root, no bubblewrap); only jobs with allowUnsandboxed are placed here'))
     .addOption(new Option('--sandbox-uid-base <uid>', 'first of the 1,000 uids shards run as (default: 200000)').argParser(toInt))
     .addOption(new Option('--shard-max-pids <n>', 'processes and threads per shard (default: 4096)').argParser(toInt))
-    .addOption(new Option('--bwrap <path>', 'bubblewrap to run (default: bwrap on PATH)')))
+    .addOption(new Option('--bwrap <path>', 'bubblewrap to run (default: bwrap on PATH)'))
+    .addOption(new Option('--insecure', 'talk plaintext to a scheduler started with --insecure (default: TLS, trusting the CA the join token pins)')))
     .action(async (flags: Flags) => {
       applyLogOptions(flags);
       const logger = createLogger('agent');
@@ -78,6 +80,7 @@ export function agentCommand(): Command {
           sandboxUidBase: flags.sandboxUidBase,
           shardMaxPids: flags.shardMaxPids,
           bwrap: flags.bwrap,
+          insecure: flags.insecure,
         });
         const { Agent } = await import('../../agent/agent.js');
         const agent = new Agent(config, logger);
@@ -95,5 +98,8 @@ export function agentCommand(): Command {
         }
         failAndExit(err, logger);
       }
-    });
+    }),
+  // The join token can come from a file instead, so it is in neither argv (ps) nor the environment.
+  { key: 'joinToken', flag: '--join-token' },
+  { flag: '--join-token-file', env: 'TESSERA_JOIN_TOKEN_FILE', help: 'read the join token from this file (first line) instead of --join-token; a missing file is no token (needed only until the agent has an identity)', missingOk: true });
 }

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
@@ -39,6 +39,7 @@ const devSchema = z.object({
   heartbeatInterval: durationMs,
   exitAfterDemo: z.boolean(),
   demoJob: z.boolean(),
+  insecure: z.boolean(),
 });
 
 interface Flags extends LogFlags {
@@ -53,6 +54,7 @@ interface Flags extends LogFlags {
   heartbeatInterval: string;
   exitAfterDemo?: boolean;
   demoJob: boolean;
+  insecure?: boolean;
 }
 
 export function devCommand(): Command {
@@ -69,13 +71,14 @@ export function devCommand(): Command {
     .addOption(new Option('--heartbeat-interval <duration>', 'agent heartbeat interval').default('2s'))
     .option('--exit-after-demo', 'stop everything after the demo (for scripts and CI)')
     .option('--no-demo-job', 'skip the demo job')
+    .option('--insecure', 'serve plaintext (default: TLS with a dev CA made for this run, its paths printed)')
     .addHelpText('after', '\nOn a terminal, the fleet\'s logs (JSON lines) go to a file whose path is printed, and the terminal\nshows progress only; --log-format pretty|json puts them on the terminal instead.')
     .action(async (flags: Flags) => {
       applyLogOptions(flags);
       const screen = devConsole();
       const logger = createLogger('dev');
       try {
-        const config = parseConfig(devSchema, { ...flags, etcdEndpoints: splitList(flags.etcd), exitAfterDemo: flags.exitAfterDemo ?? false }, {
+        const config = parseConfig(devSchema, { ...flags, etcdEndpoints: splitList(flags.etcd), exitAfterDemo: flags.exitAfterDemo ?? false, insecure: flags.insecure ?? false }, {
           agents: '--agents',
           etcdEndpoints: '--etcd',
           schedulerListen: '--scheduler-listen',
@@ -146,15 +149,26 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger, screen
   const kv = await openKv({ etcdEndpoints: endpoints });
   parts.push({ stop: () => kv.close() });
 
+  // TLS by default, from a CA made for this run; its certificate names every address dev listens on.
+  let tls: { dir: string; caFile: string; pin: string } | undefined;
+  if (!config.insecure) {
+    const { initTlsDir } = await import('../../common/tls.js');
+    const dir = join(workDir, 'tls');
+    const hosts = [...new Set(['127.0.0.1', 'localhost', hostname(), ...[config.schedulerListen, config.gatewayListen].map((a) => a.slice(0, a.lastIndexOf(':')).replace(/^\[|\]$/g, ''))])].filter((h) => h && h !== '0.0.0.0' && h !== '::');
+    const { pin } = await initTlsDir(dir, hosts, { caName: 'Tessera dev CA' });
+    tls = { dir, caFile: join(dir, 'ca.crt'), pin };
+    screen.say(`  tls         dev CA ${tls.caFile} (${pin})`);
+  } else screen.say('  tls         OFF (--insecure): plaintext on every port');
+  const security = tls ? { tlsDir: tls.dir } : { insecure: true };
   const scheduler = await startScheduler(
-    parseSchedulerConfig({ listen: config.schedulerListen, metricsListen: config.schedulerMetricsListen, etcdEndpoints: endpoints, leaseTtlMs: config.leaseTtl, heartbeatIntervalMs: config.heartbeatInterval }),
+    parseSchedulerConfig({ listen: config.schedulerListen, metricsListen: config.schedulerMetricsListen, etcdEndpoints: endpoints, leaseTtlMs: config.leaseTtl, heartbeatIntervalMs: config.heartbeatInterval, ...security }),
     store,
     kv,
     createLogger('scheduler'),
   );
   parts.push(scheduler);
   const gateway = await startGateway(
-    parseGatewayConfig({ listen: config.gatewayListen, metricsListen: config.gatewayMetricsListen, etcdEndpoints: endpoints }),
+    parseGatewayConfig({ listen: config.gatewayListen, metricsListen: config.gatewayMetricsListen, etcdEndpoints: endpoints, ...security }),
     store,
     kv,
     createLogger('gateway'),
@@ -166,8 +180,9 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger, screen
   // and runs them unsandboxed, and its demo job allows that.
   const { findOnPath } = await import('../../agent/sandbox/sandbox.js');
   const noSandbox = process.getuid?.() !== 0 ? 'not root' : !(await findOnPath('bwrap')) ? 'no bubblewrap (apt-get install bubblewrap)' : undefined;
-  screen.say(noSandbox ? `  sandbox     OFF: ${noSandbox}; dev agents run shards unsandboxed (--insecure-no-sandbox), so jobs need allowUnsandboxed: true` : '  sandbox     on: each shard its own uid, namespaces and cgroup');
-  const agents = startAgents(config.agents, scheduler.address, token, workDir, noSandbox !== undefined);
+  const sandboxLine = noSandbox ? `  sandbox     OFF: ${noSandbox}; dev agents run shards unsandboxed (--insecure-no-sandbox), so jobs need allowUnsandboxed: true` : '  sandbox     on: each shard its own uid, namespaces and cgroup (bubblewrap)';
+  screen.say(sandboxLine);
+  const agents = startAgents(config.agents, scheduler.address, token, workDir, { noSandbox: noSandbox !== undefined, plaintext: !tls });
   parts.push({ stop: () => stopAgents(agents) });
 
   screen.say(`  agents      starting ${config.agents} local agent processes…`);
@@ -175,7 +190,7 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger, screen
   screen.say(`  agents      ${config.agents}/${config.agents} online`);
   const { JobStore } = await import('../../store/job-store.js');
   const { apiKey } = await new JobStore(kv).createTenant('dev');
-  const client = connectGateway(gateway.address);
+  const client = connectGateway(gateway.address, tls?.caFile);
   try {
     const workers = await listWorkers(client);
     process.stdout.write('\nDemo: the fleet, as GatewayService.ListWorkers reports it\n\n' + workersTable(workers));
@@ -191,7 +206,9 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger, screen
       `  scheduler   ${scheduler.address}`,
       `  metrics     ${scheduler.metricsUrl}  ${gateway.metricsUrl}`,
       `  api key     export TESSERA_API_KEY=${apiKey}   (tenant "dev"; then: tessera submit examples/demo/job.yaml)`,
-      `  join more   tessera agent --scheduler ${scheduler.address} --join-token ${token} --state-dir /tmp/my-agent --metrics-listen 127.0.0.1:0`,
+      sandboxLine,
+      ...(tls ? [`  tls         export TESSERA_TLS_CA=${tls.caFile}   (clients trust the dev CA; agents pin it from the join token)`] : ['  tls         off (--insecure)']),
+      `  join more   tessera agent --scheduler ${scheduler.address} --join-token ${token} --state-dir /tmp/my-agent --metrics-listen 127.0.0.1:0${tls ? '' : ' --insecure'}`,
       `  ddp example tessera submit examples/ddp/job.yaml   (2-rank PyTorch gang; needs python3-torch: scripts/deps.sh ddp)`,
       ...(screen.logFile ? [`  logs        ${screen.logFile}`] : []),
       config.exitAfterDemo ? '' : 'Press Ctrl-C to stop.',
@@ -231,7 +248,7 @@ async function runDemoJob(client: GatewayServiceClient, apiKey: string, inPlace:
   process.stdout.write(`primes below 3,000,000: ${primes} (shards per worker: ${[...perWorker].map(([w, n]) => `${w} ${n}`).join(', ')})\n`);
 }
 
-function startAgents(count: number, scheduler: string, token: string, workDir: string, insecure: boolean): ChildProcess[] {
+function startAgents(count: number, scheduler: string, token: string, workDir: string, options: { noSandbox: boolean; plaintext: boolean }): ChildProcess[] {
   return Array.from({ length: count }, (_, i) =>
     spawn(
       process.execPath,
@@ -240,7 +257,8 @@ function startAgents(count: number, scheduler: string, token: string, workDir: s
         '--metrics-listen', '127.0.0.1:0', '--backoff-max', '5s', '--advertise-address', '127.0.0.1',
         // Agents sharing a machine take uids from pools of their own.
         '--sandbox-uid-base', String(200_000 + i * 1000),
-        ...(insecure ? ['--insecure-no-sandbox'] : []),
+        ...(options.noSandbox ? ['--insecure-no-sandbox'] : []),
+        ...(options.plaintext ? ['--insecure'] : []),
       ],
       { stdio: ['ignore', 'inherit', 'inherit'], env: process.env },
     ),

@@ -9,6 +9,8 @@ import { serve } from '../serve.js';
 import { addLogOptions, addStoreOptions, applyLogOptions, splitList, toInt, type LogFlags } from '../options.js';
 
 interface Flags extends LogFlags {
+  tlsDir?: string;
+  insecure?: boolean;
   listen?: string;
   metricsListen?: string;
   etcd?: string;
@@ -20,8 +22,10 @@ interface Flags extends LogFlags {
 export function gatewayCommand(): Command {
   const command = new Command('gateway')
     .description('Run the gateway: the client API (workers now; clusters and jobs as they land)')
+    .addOption(new Option('--tls-dir <dir>', 'serve TLS from this directory: ca.crt, server.crt, server.key (tessera certs init)').env('TESSERA_TLS_DIR'))
+    .addOption(new Option('--insecure', 'serve plaintext (a private network, or TLS ended by a proxy in front)'))
     .addOption(new Option('--listen <host:port>', 'GatewayService gRPC address (default: 0.0.0.0:7080)').env('TESSERA_GATEWAY_LISTEN'))
-    .addOption(new Option('--metrics-listen <host:port>', 'Prometheus /metrics address (default: 0.0.0.0:9471)').env('TESSERA_GATEWAY_METRICS_LISTEN'))
+    .addOption(new Option('--metrics-listen <host:port>', 'Prometheus /metrics address (default: 127.0.0.1:9471, loopback only)').env('TESSERA_GATEWAY_METRICS_LISTEN'))
     .addOption(new Option('--max-watch-streams <n>', 'WatchWorkers streams at once (default: 1000)').argParser(toInt))
     .addOption(new Option('--job-retention <duration>', 'how long jobs and their events are kept (default: 14d)').env('TESSERA_JOB_RETENTION'));
   addStoreOptions(command);
@@ -31,6 +35,8 @@ export function gatewayCommand(): Command {
     const logger = createLogger('gateway');
     try {
       const config = parseGatewayConfig({
+        tlsDir: flags.tlsDir,
+        insecure: flags.insecure,
         listen: flags.listen,
         metricsListen: flags.metricsListen,
         etcdEndpoints: splitList(flags.etcd),

@@ -3,34 +3,39 @@
  * They talk to the gateway with a tenant API key (--api-key / TESSERA_API_KEY).
  */
 import { Command, Option } from 'commander';
-import type { ServiceError } from '@grpc/grpc-js';
+import { status as Status, type ServiceError } from '@grpc/grpc-js';
 import type { GatewayServiceClient } from '../../gen/tessera/v1/GatewayService.js';
 import { failAndExit } from '../lifecycle.js';
-import { toInt } from '../options.js';
-import { table, ago } from '../format.js';
+import { addSecretFileOption, toInt } from '../options.js';
+import { table, ago, printable } from '../format.js';
 
 /** ClientFlags are the flags clientOptions adds. */
 export interface ClientFlags {
   gateway: string;
   apiKey?: string;
+  tlsCa?: string;
 }
 
-/** clientOptions adds --gateway and --api-key. */
+/** clientOptions adds --gateway and --api-key, and --api-key-file (the key kept out of argv and the environment). */
 export function clientOptions(command: Command): Command {
-  return command
+  return addSecretFileOption(command
     .addOption(new Option('--gateway <host:port>', 'gateway address').env('TESSERA_GATEWAY').default('127.0.0.1:7080'))
-    .addOption(new Option('--api-key <key>', 'tenant API key (from `tessera tenants create`)').env('TESSERA_API_KEY'));
+    .addOption(new Option('--tls-ca <file>', 'CA certificate the gateway\'s TLS certificate must chain to (plaintext without one)').env('TESSERA_TLS_CA'))
+    .addOption(new Option('--api-key <key>', 'tenant API key (from `tessera tenants create`)').env('TESSERA_API_KEY')),
+  { key: 'apiKey', flag: '--api-key' },
+  { flag: '--api-key-file', env: 'TESSERA_API_KEY_FILE', help: 'read the API key from this file (first line) instead of --api-key' });
 }
 
 /** withClient runs `work` against the gateway and turns gRPC errors into one readable line. */
 export async function withClient(flags: ClientFlags, work: (client: GatewayServiceClient) => Promise<void>): Promise<void> {
   const { connectGateway } = await import('../gateway-client.js');
-  const client = connectGateway(flags.gateway);
+  const client = connectGateway(flags.gateway, flags.tlsCa);
   try {
     await work(client);
   } catch (err) {
     const e = err as ServiceError;
-    process.stderr.write(`tessera: ${e.details ?? e.message}\n`);
+    const hint = e.code === Status.UNAVAILABLE && !flags.tlsCa ? ' (if the gateway serves TLS, pass --tls-ca <ca.crt> or set TESSERA_TLS_CA)' : '';
+    process.stderr.write(`tessera: ${e.details ?? e.message}${hint}\n`);
     process.exitCode = 1;
   } finally {
     client.close();
@@ -109,9 +114,11 @@ export function jobCommands(): Command[] {
       await withClient(flags, (client) => new Promise<void>((resolve, reject) => {
         const stream = client.StreamJobEvents({ jobId, afterSequence: 0 }, withApiKey(flags.apiKey));
         const idle = flags.follow ? undefined : setTimeout(() => stream.cancel(), 1_500);
-        stream.on('data', ({ event }: { event: { event?: string; log?: { index: number; stream: string; data: Buffer }; summary?: { message: string } } | null }) => {
+        stream.on('data', ({ event }: { event: { event?: string; log?: { index: number; stream: string; data: Buffer; note: string }; summary?: { message: string } } | null }) => {
           if (event?.event === 'log' && (flags.shard === undefined || event.log!.index === flags.shard)) {
             (event.log!.stream === 'stderr' ? process.stderr : process.stdout).write(event.log!.data);
+            // Where Tessera cut or dropped output, it says so (on stderr, apart from the shard's own output).
+            if (event.log!.note) process.stderr.write(`\n-- shard ${event.log!.index}: ${printable(event.log!.note)}\n`);
           }
           if (event?.event === 'summary') process.stderr.write(`-- ${event.summary!.message}\n`);
         });

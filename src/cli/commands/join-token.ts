@@ -1,6 +1,7 @@
 /**
- * `tessera join-token create`: mints a join token, as `kubeadm token create` does. The operator
- * hands it to a worker's owner; the store keeps only its hash.
+ * `tessera join-token create | list | revoke`: mints a join token, as `kubeadm token create`
+ * does, lists the stored ones by id (the first 12 hex digits of the hash the store keeps), and
+ * revokes one. The operator hands a token to a worker's owner; the store keeps only its hash.
  */
 import { Command, Option } from 'commander';
 import { z } from 'zod';
@@ -8,6 +9,8 @@ import { durationMs, parseConfig } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
 import { failAndExit } from '../lifecycle.js';
 import { addStoreOptions, splitList, toInt } from '../options.js';
+import { table } from '../format.js';
+import type { TopologyStore } from '../../store/topology-store.js';
 
 const schema = z.object({
   etcdEndpoints: z.array(z.string().url()).min(1, 'expected etcd endpoints: join tokens live in the fleet store'),
@@ -43,5 +46,58 @@ export function joinTokenCommand(): Command {
       failAndExit(err);
     }
   });
-  return new Command('join-token').description('Manage join tokens').addCommand(create);
+  const list = addStoreOptions(new Command('list'))
+    .description('List join tokens by id: description, uses left, expiry, creation (the tokens themselves are not stored)')
+    .option('--json', 'print JSON')
+    .action(async (flags: StoreFlags & { json?: boolean }) => {
+      try {
+        const tokens = await withTopologyStore(flags, async (store) => {
+          const { listJoinTokens } = await import('../../store/join-tokens.js');
+          return listJoinTokens(store);
+        });
+        if (flags.json) return void process.stdout.write(JSON.stringify(tokens, null, 2) + '\n');
+        const when = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        process.stdout.write(table(['ID', 'DESCRIPTION', 'USES LEFT', 'EXPIRES', 'CREATED'], tokens.map((t) => [t.id, t.description || '-', String(t.usesLeft), `${when(t.expiresAtMs)}${t.expired ? ' (expired)' : ''}`, when(t.createdAtMs)])));
+      } catch (err) {
+        failAndExit(err);
+      }
+    });
+
+  const revoke = addStoreOptions(new Command('revoke'))
+    .description('Revoke a join token: Join refuses it from the next call on (workers that joined with it stay)')
+    .argument('<token-or-id>', 'the token (tsj_…) or its id (12 hex digits, from `tessera join-token list`)')
+    .action(async (tokenOrId: string, flags: StoreFlags) => {
+      try {
+        const revoked = await withTopologyStore(flags, async (store) => {
+          const { revokeJoinToken } = await import('../../store/join-tokens.js');
+          return revokeJoinToken(store, tokenOrId);
+        });
+        process.stdout.write(`revoked join token ${revoked.id}${revoked.description ? ` (${revoked.description})` : ''}; it had ${revoked.usesLeft} use(s) left\n`);
+      } catch (err) {
+        failAndExit(err);
+      }
+    });
+
+  return new Command('join-token').description('Manage join tokens').addCommand(create).addCommand(list).addCommand(revoke);
+}
+
+interface StoreFlags {
+  etcd?: string;
+  etcdPrefix?: string;
+}
+
+/** withTopologyStore opens the fleet's etcd for one command and closes it after. */
+async function withTopologyStore<T>(flags: StoreFlags, work: (store: TopologyStore) => Promise<T>): Promise<T> {
+  const config = parseConfig(
+    schema.pick({ etcdEndpoints: true, etcdPrefix: true }),
+    { etcdEndpoints: splitList(flags.etcd), etcdPrefix: flags.etcdPrefix },
+    { etcdEndpoints: '--etcd / TESSERA_ETCD' },
+  );
+  const { openStore } = await import('../../store/open-store.js');
+  const store = await openStore({ ...config, logger: createLogger('cli', process.env, true) });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }

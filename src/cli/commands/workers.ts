@@ -9,13 +9,14 @@ export function workersCommand(): Command {
   return new Command('workers')
     .description('List workers: id, GPUs, region, online, last heartbeat')
     .addOption(new Option('--gateway <host:port>', 'gateway address (default: 127.0.0.1:7080)').env('TESSERA_GATEWAY').default('127.0.0.1:7080'))
+    .addOption(new Option('--tls-ca <file>', 'CA certificate the gateway\'s TLS certificate must chain to (plaintext without one)').env('TESSERA_TLS_CA'))
     .option('--online', 'only online workers')
     .option('--region <region>', 'only workers in this region')
     .option('--gpu-model <name>', 'only workers with this GPU model, e.g. "NVIDIA H200"')
     .option('--json', 'print JSON instead of a table')
-    .action(async (flags: { gateway: string; online?: boolean; region?: string; gpuModel?: string; json?: boolean }) => {
+    .action(async (flags: { gateway: string; tlsCa?: string; online?: boolean; region?: string; gpuModel?: string; json?: boolean }) => {
       const { connectGateway, listWorkers } = await import('../gateway-client.js');
-      const client = connectGateway(flags.gateway);
+      const client = connectGateway(flags.gateway, flags.tlsCa);
       try {
         const workers = await listWorkers(client, { onlineOnly: flags.online ?? false, region: flags.region ?? '', gpuModel: flags.gpuModel ?? '' });
         process.stdout.write(flags.json ? JSON.stringify(workers, null, 2) + '\n' : workersTable(workers));

@@ -23,6 +23,7 @@ import { shardEnv, type GangLayout } from './env.js';
 import { describe, nextAttempt, resultEvent, retryable, succeeded, withEnd, type AttemptEnd } from './outcome.js';
 import { UsageMeter, type MeterMetrics } from './meter.js';
 import { QuotaGate, type QuotaBook } from './quota-gate.js';
+import { DEFAULT_OUTPUT_LIMITS, OutputLimiter, type OutputAdmission, type OutputLimits } from './output-limits.js';
 
 /** AgentLink is how the controller reaches connected agents (the agent service implements it). */
 export interface AgentLink {
@@ -38,6 +39,8 @@ export interface ControllerMetrics extends MeterMetrics {
   dispatchLatency: { observe(seconds: number): void };
   placements: { inc(labels: { outcome: string }, n?: number): void };
   shardResults: { inc(labels: { state: string }): void };
+  /** Shard output bytes received, by what became of them (stored, or the reason they were dropped). */
+  outputBytes?: { inc(labels: { outcome: string }, n?: number): void };
 }
 
 /** PLACEMENT_BATCH: shards committed per transaction (3 operations each, under etcd's 128). */
@@ -62,6 +65,8 @@ export class JobController {
   private readonly meter: UsageMeter;
   /** quotas holds back placements a tenant's quota does not allow. */
   private readonly quotas: QuotaGate;
+  /** output decides on receipt what of agents' output is stored (caps and rate, output-limits.ts). */
+  readonly output: OutputLimiter;
   /** observer hears shard outcomes (the reputation log) and supplies trust facts to placement. */
   observer: { shardOutcome(workerId: string, outcome: 'completed' | 'lost', gpuHours: number): void; extras: NodeExtras } | undefined;
 
@@ -71,7 +76,9 @@ export class JobController {
     private readonly link: AgentLink,
     private readonly metrics: ControllerMetrics,
     private readonly logger: Logger,
+    outputLimits: OutputLimits = DEFAULT_OUTPUT_LIMITS,
   ) {
+    this.output = new OutputLimiter(outputLimits);
     this.cache = new JobCache(store);
     const tenants = new TenantStore(store.kv, store.root);
     this.quotas = new QuotaGate(tenants, () => this.kick());
@@ -118,6 +125,7 @@ export class JobController {
 
   /** onConnected reconciles what an agent runs with what the store says it should. */
   onConnected(workerId: string, active: ShardRef[]): void {
+    this.output.connected(workerId);
     this.enqueue(async () => {
       const activeKeys = new Set(active.map((r) => `${r.jobId}/${r.index}/${r.attempt}`));
       for (const ref of active) {
@@ -161,13 +169,36 @@ export class JobController {
     });
   }
 
-  onOutput(workerId: string, ref: ShardRef, stream: 'stdout' | 'stderr', data: Buffer, truncated: boolean): void {
-    this.enqueue(async () => {
-      const found = this.current(ref, workerId);
-      if (!found) return;
-      // The shard key's revision guards the chunk: output of a superseded attempt is dropped.
-      await this.store.apply([], [{ kind: 'log', index: ref.index, attempt: ref.attempt, stream, dataBase64: data.toString('base64'), truncated }], found.job.id, found.job.lease, [{ key: found.shard.key, modRevision: found.shard.modRevision }]);
-    });
+  /**
+   * onOutput decides at once what of a chunk is kept (output-limits.ts) and queues only that, so
+   * an agent sending faster than etcd writes never grows the queue. A flood — output past the cap
+   * the agent was told — ends the attempt as lost (it reruns elsewhere); the caller cuts the
+   * agent off and flags the worker.
+   */
+  onOutput(workerId: string, ref: ShardRef, stream: 'stdout' | 'stderr', data: Buffer, truncated: boolean): OutputAdmission {
+    const state = this.current(ref, workerId)?.shard.value.state;
+    const expected = state === 'placed' || state === 'running';
+    const admission = expected ? this.output.admit(ref, data, truncated) : this.output.strayOutput(workerId, ref, data.length);
+    const chunk = admission.chunk;
+    if (chunk?.data.length) this.metrics.outputBytes?.inc({ outcome: 'stored' }, chunk.data.length);
+    if (admission.dropped) this.metrics.outputBytes?.inc({ outcome: `dropped_${admission.reason ?? 'attempt_cap'}` }, admission.dropped);
+    if (chunk) {
+      this.enqueue(async () => {
+        const found = this.current(ref, workerId);
+        if (!found) return;
+        const event: JobEventBody = { kind: 'log', index: ref.index, attempt: ref.attempt, stream, dataBase64: chunk.data.toString('base64'), truncated: chunk.truncated, ...(chunk.note && { note: chunk.note }) };
+        // The shard key's revision guards the chunk: output of a superseded attempt is dropped.
+        await this.store.apply([], [event], found.job.id, found.job.lease, [{ key: found.shard.key, modRevision: found.shard.modRevision }]);
+      });
+    }
+    if (admission.flood && expected) {
+      this.enqueue(async () => {
+        const found = this.current(ref, workerId);
+        if (!found || (found.shard.value.state !== 'placed' && found.shard.value.state !== 'running')) return;
+        await this.endAttempt(found.job, found.shard.value, { lost: true, error: `worker ${workerId} cut off: it ${admission.flood!.message}` });
+      });
+    }
+    return admission;
   }
 
   /** onFinished records an attempt's end; `ack` runs once the report is recorded or known stale. */
@@ -175,7 +206,8 @@ export class JobController {
     this.enqueue(async () => {
       const found = this.current(ref, workerId);
       if (found && (found.shard.value.state === 'placed' || found.shard.value.state === 'running')) {
-        await this.endAttempt(found.job, found.shard.value, end);
+        // The record says truncated when the scheduler dropped output too, whatever the agent says.
+        await this.endAttempt(found.job, found.shard.value, this.output.cutShort(ref) ? { ...end, outputTruncated: true } : end);
       }
       ack();
     });

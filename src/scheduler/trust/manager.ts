@@ -235,6 +235,11 @@ export class TrustManager {
     this.record(workerId, { kind: 'shard', atMs: Date.now(), outcome, gpuHours });
   }
 
+  /** onOutputFlood flags a worker whose agent sent shard output past the cap it was told (sticky, as every flag). */
+  onOutputFlood(workerId: string, detail: string): void {
+    this.enqueue(() => this.addFlags(workerId, [{ reason: 'output-flood', detail: detail.slice(0, 300), atMs: Date.now() }]));
+  }
+
   onRtt(workerId: string, meanMs: number, jitterMs: number, samples: number): void {
     this.record(workerId, { kind: 'rtt', atMs: Date.now(), meanMs, jitterMs, samples });
   }

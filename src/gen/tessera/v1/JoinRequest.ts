@@ -11,6 +11,7 @@ export interface JoinRequestWire {
   'hardware'?: (_tessera_v1_HardwareWire | null);
   'agentVersion'?: (string);
   'isolation'?: (_tessera_v1_IsolationWire | null);
+  'csrPem'?: (string);
 }
 
 export interface JoinRequest {
@@ -21,4 +22,5 @@ export interface JoinRequest {
   'hardware': (_tessera_v1_Hardware | null);
   'agentVersion': (string);
   'isolation': (_tessera_v1_Isolation | null);
+  'csrPem': (string);
 }

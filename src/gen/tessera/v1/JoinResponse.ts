@@ -4,9 +4,11 @@
 export interface JoinResponseWire {
   'workerId'?: (string);
   'workerSecret'?: (string);
+  'clientCertPem'?: (string);
 }
 
 export interface JoinResponse {
   'workerId': (string);
   'workerSecret': (string);
+  'clientCertPem': (string);
 }

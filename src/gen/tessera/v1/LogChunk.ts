@@ -7,6 +7,7 @@ export interface LogChunkWire {
   'stream'?: (string);
   'data'?: (Buffer | Uint8Array | string);
   'truncated'?: (boolean);
+  'note'?: (string);
 }
 
 export interface LogChunk {
@@ -15,4 +16,5 @@ export interface LogChunk {
   'stream': (string);
   'data': (Buffer);
   'truncated': (boolean);
+  'note': (string);
 }
