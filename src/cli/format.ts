@@ -51,7 +51,7 @@ export function workersTable(workers: Worker[]): string {
       w.name,
       gpuSummary(w.hardware?.gpus ?? [], w.hardware?.cpu?.cores),
       w.region,
-      w.online ? 'yes' : 'no',
+      w.revokedTime ? 'revoked' : w.online ? 'yes' : 'no',
       ago(w.lastHeartbeatTime),
       w.trust.replace('TRUST_STATE_', '').toLowerCase() + (w.flags.length ? ` (${w.flags.map((f) => f.reason).join(', ')})` : ''),
       w.isolation?.sandboxed ? 'yes' : 'NO',

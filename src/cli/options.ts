@@ -1,6 +1,8 @@
 /**
  * options: flag definitions shared by several commands, so --etcd means the same everywhere.
  */
+import { readFileSync } from 'node:fs';
+import type { EtcdSecurity } from '../store/etcd-security.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
@@ -13,11 +15,43 @@ export function splitList(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-/** addStoreOptions adds --etcd and --etcd-prefix. */
+/** addStoreOptions adds --etcd and --etcd-prefix, and how to authenticate to etcd. */
 export function addStoreOptions(command: Command): Command {
   return command
     .addOption(new Option('--etcd <urls>', 'etcd endpoints, comma-separated (default: none, in-memory store)').env('TESSERA_ETCD'))
-    .addOption(new Option('--etcd-prefix <prefix>', 'key prefix in etcd (default: /tessera/v1/)').env('TESSERA_ETCD_PREFIX'));
+    .addOption(new Option('--etcd-prefix <prefix>', 'key prefix in etcd (default: /tessera/v1/)').env('TESSERA_ETCD_PREFIX'))
+    .addOption(new Option('--etcd-ca <file>', 'CA certificate of etcd\'s TLS (https:// endpoints)').env('TESSERA_ETCD_CA'))
+    .addOption(new Option('--etcd-cert <file>', 'client certificate for etcd (--client-cert-auth)').env('TESSERA_ETCD_CERT'))
+    .addOption(new Option('--etcd-key <file>', 'its private key').env('TESSERA_ETCD_KEY'))
+    .addOption(new Option('--etcd-user <name>', 'etcd user (RBAC); the password from TESSERA_ETCD_PASSWORD or --etcd-password-file').env('TESSERA_ETCD_USER'))
+    .addOption(new Option('--etcd-password-file <file>', 'file holding the etcd user\'s password').env('TESSERA_ETCD_PASSWORD_FILE'));
+}
+
+/** EtcdFlags are the flags addStoreOptions adds for etcd's security. */
+export interface EtcdFlags {
+  etcdCa?: string;
+  etcdCert?: string;
+  etcdKey?: string;
+  etcdUser?: string;
+  etcdPasswordFile?: string;
+}
+
+/** etcdSecurityFrom reads the etcd security flags (the password from a file or TESSERA_ETCD_PASSWORD, never argv). */
+export function etcdSecurityFrom(flags: EtcdFlags, env: NodeJS.ProcessEnv = process.env): EtcdSecurity {
+  let password = env.TESSERA_ETCD_PASSWORD;
+  if (flags.etcdPasswordFile) {
+    try {
+      password = readFileSync(flags.etcdPasswordFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new Error(`--etcd-password-file ${flags.etcdPasswordFile}: ${(err as Error).message}`);
+    }
+  }
+  return {
+    ...(flags.etcdCa && { caFile: flags.etcdCa }),
+    ...(flags.etcdCert && { certFile: flags.etcdCert }),
+    ...(flags.etcdKey && { keyFile: flags.etcdKey }),
+    ...(flags.etcdUser && { username: flags.etcdUser, ...(password !== undefined && { password }) }),
+  };
 }
 
 /** toInt reads an integer flag; commander passes strings, zod then checks the range. */

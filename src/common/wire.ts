@@ -226,5 +226,6 @@ export function workerToWire(worker: WorkerView, trust?: TrustRecord, reputation
     connectedTime: worker.online ? timestampToWire(worker.connectedAtMs) : null,
     agentVersion: worker.agentVersion,
     isolation: worker.isolation,
+    revokedTime: worker.revokedAtMs !== undefined ? timestampToWire(worker.revokedAtMs) : null,
   };
 }

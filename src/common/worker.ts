@@ -46,6 +46,8 @@ export type WorkerReport = z.infer<typeof workerReportSchema>;
 export interface WorkerRecord extends WorkerReport {
   id: string;
   joinedAtMs: number;
+  /** When an operator revoked the worker (`tessera workers revoke`); it can never connect again. */
+  revokedAtMs?: number;
   hardware: Hardware;
 }
 
@@ -66,6 +68,7 @@ export interface WorkerView extends WorkerRecord {
 export const workerRecordSchema: z.ZodType<WorkerRecord, z.ZodTypeDef, unknown> = workerReportSchema.extend({
   id: z.string().min(1),
   joinedAtMs: z.number(),
+  revokedAtMs: z.number().optional(),
 });
 
 export const liveRecordSchema: z.ZodType<LiveRecord> = z.object({

@@ -74,6 +74,15 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
     this.sessions.clear();
   }
 
+  /** revoked closes a revoked worker's stream on this replica at once (every replica hears the record change). */
+  async revoked(workerId: string): Promise<void> {
+    const session = this.sessions.get(workerId);
+    if (!session || session.isClosed) return;
+    this.logger.warn({ workerId }, 'worker revoked by an operator: closing its stream');
+    await session.close('revoked', { revoke: true, status: { code: grpc.status.UNAUTHENTICATED, details: 'this worker was revoked by an operator' } });
+    if (this.sessions.get(workerId) === session) this.sessions.delete(workerId);
+  }
+
   assign(workerId: string, job: JobRecord, shard: ShardRecord, env: Record<string, string>): boolean {
     return this.sendTo(workerId, { assignShard: assignToWire(job, shard, env, this.config.maxAttemptOutputBytes) });
   }
@@ -203,6 +212,7 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
     }
     const existing = await this.store.getWorker(authenticatedId);
     if (!existing) throw new Unauthenticated(`worker ${authenticatedId} is not registered`);
+    if (existing.revokedAtMs !== undefined) throw new Unauthenticated(`worker ${authenticatedId} was revoked by an operator`);
     const { report } = reportFromHello(first.hello, existing.name);
     const active = first.hello.activeShards.map((r, i) => refFromWire(r, `hello.active_shards[${i}]`));
     const advertise = first.hello.advertiseAddress;

@@ -52,6 +52,10 @@ export async function startScheduler(config: SchedulerConfig, store: TopologySto
     shardOutcome: (workerId, outcome, gpuHours) => trust.onShardOutcome(workerId, outcome, gpuHours),
     extras: (worker) => ({ verified: trust.stateOf(worker) === 'verified', reputation: trust.reputation(worker.id), uptime30d: trust.uptime30d(worker.id) }),
   };
+  // A revoked worker's stream closes on every replica as the record change reaches its watch.
+  view.on('change', (_change, worker) => {
+    if (worker.revokedAtMs !== undefined) void service.revoked(worker.id);
+  });
   await controller.start();
   const { proto } = loadTesseraProto();
   const { server } = createServer(['tessera.v1.AgentService'], { maxReceiveMessageBytes: config.maxAgentMessageBytes });

@@ -4,6 +4,7 @@
  * view (gateway, etcdctl, /metrics) reads the same fact. Leases are renewed on one shared
  * keep-alive stream, not one stream per worker.
  */
+import { etcdClientOptions, type EtcdSecurity } from './etcd-security.js';
 import { Etcd3, type IKeyValue, type IOptions } from 'etcd3';
 import { StoreUnavailable } from '../common/errors.js';
 import { liveRecordSchema, workerRecordSchema, type LiveRecord, type WorkerRecord, type WorkerView } from '../common/worker.js';
@@ -38,6 +39,7 @@ export interface EtcdStoreOptions {
   root?: string;
   logger: Logger;
   dialTimeoutMs?: number;
+  security?: EtcdSecurity;
 }
 
 /** EtcdTopologyStore keeps the topology in etcd under `root` (default /tessera/v1/). */
@@ -49,7 +51,7 @@ export class EtcdTopologyStore implements TopologyStore {
 
   constructor(private readonly options: EtcdStoreOptions) {
     this.keys = new TopologyKeys(options.root);
-    const etcdOptions: IOptions = { hosts: options.endpoints, dialTimeout: options.dialTimeoutMs ?? 5_000 };
+    const etcdOptions: IOptions = etcdClientOptions(options.endpoints, options.security, { dialTimeout: options.dialTimeoutMs ?? 5_000 });
     this.client = new Etcd3(etcdOptions);
     this.keeper = new LeaseKeeper(this.client, options.logger);
   }
@@ -82,6 +84,25 @@ export class EtcdTopologyStore implements TopologyStore {
       const record = this.decode(joinTokenRecordSchema, kv);
       return record ? [{ hash: kv.key.toString().slice(prefix.length), record }] : [];
     });
+  }
+
+  async revokeWorker(workerId: string, nowMs: number): Promise<'revoked' | 'not-found'> {
+    for (let attempt = 0; attempt < JOIN_RETRIES; attempt++) {
+      const found = await this.client.get(this.keys.worker(workerId)).exec();
+      const kv = found.kvs[0];
+      const record = kv && this.decode(workerRecordSchema, kv);
+      if (!kv || !record) return 'not-found';
+      const result = await this.client
+        .if(this.keys.worker(workerId), 'Mod', '==', kv.mod_revision)
+        .then(
+          this.client.put(this.keys.worker(workerId)).value(JSON.stringify({ ...record, revokedAtMs: record.revokedAtMs ?? nowMs })),
+          this.client.delete().key(this.keys.credential(workerId)),
+          this.client.delete().key(this.keys.live(workerId)),
+        )
+        .commit();
+      if (result.succeeded) return 'revoked';
+    }
+    throw new Error(`worker ${workerId} kept changing while being revoked; try again`);
   }
 
   async deleteJoinToken(tokenHash: string): Promise<boolean> {

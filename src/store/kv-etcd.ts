@@ -1,6 +1,7 @@
 /**
  * kv-etcd: Kv on a real etcd through the raw v3 RPCs of the `etcd3` client.
  */
+import { etcdClientOptions, type EtcdSecurity } from './etcd-security.js';
 import { Etcd3, type ICompare, type IKeyValue, type IRequestOp } from 'etcd3';
 import type { Kv, KvEntry, KvTxn, KvWatchEvent } from './kv.js';
 
@@ -32,8 +33,8 @@ function entry(kv: IKeyValue): KvEntry {
 export class EtcdKv implements Kv {
   private readonly client: Etcd3;
 
-  constructor(endpoints: string[]) {
-    this.client = new Etcd3({ hosts: endpoints, dialTimeout: 5_000, grpcOptions: { 'grpc.max_receive_message_length': MAX_RECEIVE_BYTES } });
+  constructor(endpoints: string[], security?: EtcdSecurity) {
+    this.client = new Etcd3(etcdClientOptions(endpoints, security, { dialTimeout: 5_000, grpcOptions: { 'grpc.max_receive_message_length': MAX_RECEIVE_BYTES } }));
   }
 
   async get(key: string): Promise<KvEntry | undefined> {

@@ -60,6 +60,16 @@ export class MemoryTopologyStore implements TopologyStore {
     return Promise.resolve([...this.tokens].map(([hash, record]) => ({ hash, record: { ...record } })));
   }
 
+  revokeWorker(workerId: string, nowMs: number): Promise<'revoked' | 'not-found'> {
+    const worker = this.workers.get(workerId);
+    if (!worker) return Promise.resolve('not-found');
+    this.credentials.delete(workerId);
+    this.putWorker({ ...worker, revokedAtMs: worker.revokedAtMs ?? nowMs });
+    const entry = this.live.get(workerId);
+    if (entry) this.expire(workerId, entry.lease);
+    return Promise.resolve('revoked');
+  }
+
   deleteJoinToken(tokenHash: string): Promise<boolean> {
     return Promise.resolve(this.tokens.delete(tokenHash));
   }

@@ -2,6 +2,7 @@
  * open-store: picks the TopologyStore from settings: etcd when endpoints are given, else memory.
  */
 import type { Logger } from '../common/logger.js';
+import type { EtcdSecurity } from './etcd-security.js';
 import { EtcdTopologyStore } from './etcd-store.js';
 import { MemoryTopologyStore } from './memory-store.js';
 import type { TopologyStore } from './topology-store.js';
@@ -9,12 +10,12 @@ import type { Kv } from './kv.js';
 import { MemoryKv } from './kv-memory.js';
 
 /** openStore connects to etcd (and checks it answers) or creates an in-memory store. */
-export async function openStore(options: { etcdEndpoints: string[]; etcdPrefix: string; logger: Logger }): Promise<TopologyStore> {
+export async function openStore(options: { etcdEndpoints: string[]; etcdPrefix: string; logger: Logger; etcdSecurity?: EtcdSecurity }): Promise<TopologyStore> {
   if (options.etcdEndpoints.length === 0) {
     options.logger.info('using the in-memory topology store: state lives in this process only');
     return new MemoryTopologyStore();
   }
-  const store = new EtcdTopologyStore({ endpoints: options.etcdEndpoints, root: options.etcdPrefix, logger: options.logger });
+  const store = new EtcdTopologyStore({ endpoints: options.etcdEndpoints, root: options.etcdPrefix, logger: options.logger, ...(options.etcdSecurity && { security: options.etcdSecurity }) });
   try {
     await store.ping();
   } catch (err) {
@@ -26,8 +27,8 @@ export async function openStore(options: { etcdEndpoints: string[]; etcdPrefix: 
 }
 
 /** openKv opens the Kv the job store runs on: etcd when endpoints are given, else in memory. */
-export async function openKv(options: { etcdEndpoints: string[] }): Promise<Kv> {
+export async function openKv(options: { etcdEndpoints: string[]; etcdSecurity?: EtcdSecurity }): Promise<Kv> {
   if (options.etcdEndpoints.length === 0) return new MemoryKv();
   const { EtcdKv } = await import('./kv-etcd.js');
-  return new EtcdKv(options.etcdEndpoints);
+  return new EtcdKv(options.etcdEndpoints, options.etcdSecurity);
 }

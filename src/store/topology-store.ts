@@ -53,6 +53,12 @@ export interface TopologyStore {
   getCaCertificate(): Promise<string | undefined>;
   /** listJoinTokens returns every stored token: the hash it is kept under and its record. */
   listJoinTokens(): Promise<Array<{ hash: string; record: JoinTokenRecord }>>;
+  /**
+   * revokeWorker ends a worker for good, in one transaction: its credential goes (Connect and
+   * RenewCertificate fail from then on), its live key goes (offline now, its shards run
+   * elsewhere), and its record says when, so every replica closes its stream on the watch event.
+   */
+  revokeWorker(workerId: string, nowMs: number): Promise<'revoked' | 'not-found'>;
   /** deleteJoinToken removes a token (revocation: Join reads the store each time, so it is refused at once); false when absent. */
   deleteJoinToken(tokenHash: string): Promise<boolean>;
   /** join atomically spends one use of a token and registers a new worker with its secret's hash. */

@@ -6,9 +6,9 @@ import { createLogger } from '../../common/logger.js';
 import { parseGatewayConfig } from '../../gateway/config.js';
 import { failAndExit } from '../lifecycle.js';
 import { serve } from '../serve.js';
-import { addLogOptions, addStoreOptions, applyLogOptions, splitList, toInt, type LogFlags } from '../options.js';
+import { addLogOptions, addStoreOptions, applyLogOptions, splitList, toInt, type LogFlags, etcdSecurityFrom, type EtcdFlags } from '../options.js';
 
-interface Flags extends LogFlags {
+interface Flags extends LogFlags, EtcdFlags {
   tlsDir?: string;
   insecure?: boolean;
   listen?: string;
@@ -46,7 +46,7 @@ export function gatewayCommand(): Command {
       });
       if (config.etcdEndpoints.length === 0) logger.warn('no --etcd given: this gateway sees an empty in-memory store');
       const { startGateway } = await import('../../gateway/gateway.js');
-      await serve(logger, config, (store, kv) => startGateway(config, store, kv, logger));
+      await serve(logger, config, etcdSecurityFrom(flags), (store, kv) => startGateway(config, store, kv, logger));
     } catch (err) {
       failAndExit(err, logger);
     }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { durationMs, parseConfig } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
 import { failAndExit } from '../lifecycle.js';
-import { addStoreOptions, splitList, toInt } from '../options.js';
+import { addStoreOptions, splitList, toInt, etcdSecurityFrom, type EtcdFlags } from '../options.js';
 import { table } from '../format.js';
 import type { TopologyStore } from '../../store/topology-store.js';
 
@@ -27,7 +27,7 @@ export function joinTokenCommand(): Command {
     .addOption(new Option('--ttl <duration>', 'how long it is valid (default: 24h)'))
     .option('--description <text>', 'a note for operators');
   addStoreOptions(create);
-  create.action(async (flags: { uses?: number; ttl?: string; description?: string; etcd?: string; etcdPrefix?: string }) => {
+  create.action(async (flags: { uses?: number; ttl?: string; description?: string; etcd?: string; etcdPrefix?: string } & EtcdFlags) => {
     const logger = createLogger('cli', process.env, true);
     try {
       const config = parseConfig(
@@ -37,7 +37,7 @@ export function joinTokenCommand(): Command {
       );
       const { openStore } = await import('../../store/open-store.js');
       const { createJoinToken } = await import('../../store/join-tokens.js');
-      const store = await openStore({ ...config, logger });
+      const store = await openStore({ ...config, logger, etcdSecurity: etcdSecurityFrom(flags) });
       const { token, expiresAtMs } = await createJoinToken(store, config);
       await store.close();
       process.stdout.write(`${token}\n`);
@@ -81,7 +81,7 @@ export function joinTokenCommand(): Command {
   return new Command('join-token').description('Manage join tokens').addCommand(create).addCommand(list).addCommand(revoke);
 }
 
-interface StoreFlags {
+interface StoreFlags extends EtcdFlags {
   etcd?: string;
   etcdPrefix?: string;
 }
@@ -94,7 +94,7 @@ async function withTopologyStore<T>(flags: StoreFlags, work: (store: TopologySto
     { etcdEndpoints: '--etcd / TESSERA_ETCD' },
   );
   const { openStore } = await import('../../store/open-store.js');
-  const store = await openStore({ ...config, logger: createLogger('cli', process.env, true) });
+  const store = await openStore({ ...config, logger: createLogger('cli', process.env, true), etcdSecurity: etcdSecurityFrom(flags) });
   try {
     return await work(store);
   } finally {

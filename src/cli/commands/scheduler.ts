@@ -6,9 +6,9 @@ import { createLogger } from '../../common/logger.js';
 import { parseSchedulerConfig } from '../../scheduler/config.js';
 import { failAndExit } from '../lifecycle.js';
 import { serve } from '../serve.js';
-import { addLogOptions, addStoreOptions, applyLogOptions, splitList, toInt, type LogFlags } from '../options.js';
+import { addLogOptions, addStoreOptions, applyLogOptions, splitList, toInt, type LogFlags, etcdSecurityFrom, type EtcdFlags } from '../options.js';
 
-interface Flags extends LogFlags {
+interface Flags extends LogFlags, EtcdFlags {
   tlsDir?: string;
   insecure?: boolean;
   clientCertTtl?: string;
@@ -85,7 +85,7 @@ export function schedulerCommand(): Command {
       });
       if (config.etcdEndpoints.length === 0) logger.warn('no --etcd given: the topology lives in this process and other components cannot see it');
       const { startScheduler } = await import('../../scheduler/scheduler.js');
-      await serve(logger, config, (store, kv) => startScheduler(config, store, kv, logger));
+      await serve(logger, config, etcdSecurityFrom(flags), (store, kv) => startScheduler(config, store, kv, logger));
     } catch (err) {
       failAndExit(err, logger);
     }

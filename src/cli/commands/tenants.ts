@@ -11,10 +11,10 @@ import { MAX_PERIOD_DAYS, quotaText, type TenantQuota } from '../../common/quota
 import type { TenantStore } from '../../store/tenant-store.js';
 import type { JobStore } from '../../store/job-store.js';
 import { failAndExit } from '../lifecycle.js';
-import { addStoreOptions, splitList, toInt } from '../options.js';
+import { addStoreOptions, etcdSecurityFrom, splitList, toInt, type EtcdFlags } from '../options.js';
 import { table } from '../format.js';
 
-interface StoreFlags {
+interface StoreFlags extends EtcdFlags {
   etcd?: string;
   etcdPrefix?: string;
 }
@@ -26,7 +26,7 @@ export async function withTenantStore<T>(flags: StoreFlags, work: (tenants: Tena
   const { EtcdKv } = await import('../../store/kv-etcd.js');
   const { JobStore } = await import('../../store/job-store.js');
   const { TenantStore } = await import('../../store/tenant-store.js');
-  const kv = new EtcdKv(endpoints);
+  const kv = new EtcdKv(endpoints, etcdSecurityFrom(flags));
   try {
     const root = flags.etcdPrefix ?? '/tessera/v1/';
     return await work(new TenantStore(kv, root), new JobStore(kv, root));

@@ -6,9 +6,9 @@
 import { Command, Option } from 'commander';
 import type { ReputationInputs } from '../../common/reputation.js';
 import { failAndExit } from '../lifecycle.js';
-import { addStoreOptions, splitList } from '../options.js';
+import { addStoreOptions, splitList, etcdSecurityFrom, type EtcdFlags } from '../options.js';
 
-interface StoreFlags {
+interface StoreFlags extends EtcdFlags {
   etcd?: string;
   etcdPrefix?: string;
 }
@@ -18,7 +18,7 @@ async function trustStore(flags: StoreFlags) {
   if (endpoints.length === 0) throw new Error('--etcd is required: the reputation log lives in the fleet store');
   const { EtcdKv } = await import('../../store/kv-etcd.js');
   const { TrustStore } = await import('../../store/trust-store.js');
-  const kv = new EtcdKv(endpoints);
+  const kv = new EtcdKv(endpoints, etcdSecurityFrom(flags));
   return { kv, store: new TrustStore(kv, flags.etcdPrefix ?? '/tessera/v1/') };
 }
 

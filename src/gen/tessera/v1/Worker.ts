@@ -26,6 +26,7 @@ export interface WorkerWire {
   'unverifiedReason'?: (string);
   'provenGpus'?: (number);
   'isolation'?: (_tessera_v1_IsolationWire | null);
+  'revokedTime'?: (_google_protobuf_TimestampWire | null);
 }
 
 export interface Worker {
@@ -46,4 +47,5 @@ export interface Worker {
   'unverifiedReason': (string);
   'provenGpus': (number);
   'isolation': (_tessera_v1_Isolation | null);
+  'revokedTime': (_google_protobuf_Timestamp | null);
 }
