@@ -41,8 +41,8 @@ export const agentConfigSchema = z
     shardRoot: z.string().min(1).optional(),
     /** Run shards without a sandbox when the agent cannot make one (not root, no bubblewrap). */
     insecureNoSandbox: z.boolean().default(false),
-    /** First uid of the 1,000 the sandbox gives shards (one each while it runs). */
-    sandboxUidBase: z.number().int().min(1000).max(2 ** 31 - 2000).default(200_000),
+    /** First uid of the 1,000 the sandbox gives shards (one each while it runs); default: from the shard root, so agents sharing a machine do not share uids. */
+    sandboxUidBase: z.number().int().min(1000).max(2 ** 31 - 2000).optional(),
     /** Processes and threads one shard may have (a fork bomb stops here). */
     shardMaxPids: z.number().int().min(16).max(1_000_000).default(4096),
     /** Talk plaintext to a scheduler started with --insecure (the join token's CA pin is ignored). */
@@ -51,7 +51,10 @@ export const agentConfigSchema = z
     bwrap: z.string().min(1).default('bwrap'),
   })
   .refine((c) => c.backoffInitialMs <= c.backoffMaxMs, { message: 'expected backoff initial ≤ backoff max', path: ['backoffInitialMs'] })
-  .transform((c) => ({ ...c, shardRoot: c.shardRoot ?? defaultShardRoot(c.stateDir) }))
+  .transform((c) => {
+    const shardRoot = resolve(c.shardRoot ?? defaultShardRoot(c.stateDir));
+    return { ...c, stateDir: resolve(c.stateDir), shardRoot, sandboxUidBase: c.sandboxUidBase ?? defaultUidBase(shardRoot) };
+  })
   .refine((c) => !isWithin(c.shardRoot, c.stateDir), { message: 'expected a shard root outside the state directory (shards must not reach the identity)', path: ['shardRoot'] });
 
 /** SANDBOX_UIDS: how many uids the sandbox pool holds (shards at once on one worker). */
@@ -61,6 +64,14 @@ export const SANDBOX_UIDS = 1000;
 export function defaultShardRoot(stateDir: string): string {
   const id = createHash('sha256').update(resolve(stateDir)).digest('hex').slice(0, 12);
   return process.getuid?.() === 0 ? `/var/lib/tessera/shards/${id}` : join(tmpdir(), `tessera-shards-${id}`);
+}
+
+/**
+ * defaultUidBase spreads agents over 1,000 pools of 1,000 uids (200000–1199999) by their shard
+ * root, so two agents on one machine almost never share a uid (set --sandbox-uid-base to be sure).
+ */
+export function defaultUidBase(shardRoot: string): number {
+  return 200_000 + (createHash('sha256').update(shardRoot).digest().readUInt32BE(0) % 1000) * SANDBOX_UIDS;
 }
 
 /** defaultShardMemoryMib: a shard that asked for no memory may use 90 % of the machine's. */

@@ -15,7 +15,8 @@ import { constants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { ShardCgroup } from './sandbox/cgroups.js';
-import { gpuDeviceNodes, launchArgv, UidPool, type SandboxSupport } from './sandbox/sandbox.js';
+import { ENV_FD, gpuDeviceNodes, LAUNCHER_ENV, launchArgv, UidPool, type SandboxSupport } from './sandbox/sandbox.js';
+import type { Writable } from 'node:stream';
 import type { AssignShard } from '../gen/tessera/v1/AssignShard.js';
 import type { ShardUpdateWire } from '../gen/tessera/v1/ShardUpdate.js';
 import { entrypointFromWire } from '../common/job-wire.js';
@@ -57,6 +58,8 @@ const FLUSH_BYTES = 16 * 1024;
 const RSS_SAMPLE_MS = 250;
 /** MAX_RESULT_BYTES matches the scheduler's cap on a structured result. */
 const MAX_RESULT_BYTES = 64 * 1024;
+/** SHARED_HIDDEN: what no shard sees: every agent's default shard root and the host's cgroup tree (other tenants' processes and memory). */
+const SHARED_HIDDEN = ['/var/lib/tessera', '/sys/fs/cgroup'];
 /** Variables of the agent's own environment a shard inherits; nothing else (no join token, no secrets). */
 const INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ'];
 
@@ -190,14 +193,19 @@ export class ShardRunner {
           setpriv: sandbox.setpriv,
           uid,
           shardDir: dir,
-          hidden: [...this.options.hidden, this.options.shardRoot],
+          // The agent's state, every agent's shards, and the host's cgroup tree (other tenants' activity).
+          hidden: [...SHARED_HIDDEN, ...this.options.hidden, this.options.shardRoot],
           devices: await gpuDeviceNodes(limits?.gpuIndices ?? []),
           cwd,
           command: entrypoint.command,
           args: entrypoint.args,
+          env,
           cgroupProcs: cgroup.procsFiles(),
         });
-        child = spawn(argv.file, argv.args, { cwd: '/', env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+        child = spawn(argv.file, argv.args, { cwd: '/', env: LAUNCHER_ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+        const envPipe = child.stdio[ENV_FD] as Writable;
+        envPipe.on('error', () => undefined);
+        envPipe.end(argv.envArgs);
       } catch (err) {
         this.uids.give(uid);
         await cgroup?.destroy();

@@ -230,6 +230,11 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
     const session = new AgentSession(authenticatedId, call, lease, live, this.store, this.config, this.metrics, this.logger);
     session.onRttReport = (mean, jitter, samples) => this.trust?.onRtt(authenticatedId, mean, jitter, samples);
     this.sessions.set(authenticatedId, session);
+    // A revocation that landed between the checks above and now found no session to close: look again.
+    if ((await this.store.getWorker(authenticatedId))?.revokedAtMs !== undefined) {
+      await this.revoked(authenticatedId);
+      throw new Unauthenticated(`worker ${authenticatedId} was revoked by an operator`);
+    }
     this.metrics.connects.inc({ outcome: 'accepted' });
     this.logger.info({ workerId: authenticatedId, name: existing.name, peer: call.getPeer() }, 'agent connected');
     session.send({
@@ -354,10 +359,12 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
       existing.region !== report.region ||
       existing.agentVersion !== report.agentVersion ||
       JSON.stringify(existing.labels) !== JSON.stringify(report.labels) ||
+      JSON.stringify(existing.isolation) !== JSON.stringify(report.isolation) ||
       !sameHardware(existing.hardware, report.hardware);
     if (!changed) return;
-    const { id, joinedAtMs, name } = existing;
-    const updated = { ...report, id, joinedAtMs, name };
+    const { id, joinedAtMs, name, revokedAtMs } = existing;
+    // A revocation is never undone by the worker's own report.
+    const updated = { ...report, id, joinedAtMs, name, ...(revokedAtMs !== undefined && { revokedAtMs }) };
     await this.store.updateWorker(updated);
     this.metrics.storeWrites.inc({ kind: 'worker' });
     if (!sameHardware(existing.hardware, report.hardware)) this.trust?.onHardwareChanged(updated);

@@ -35,6 +35,10 @@ export async function startScheduler(config: SchedulerConfig, store: TopologySto
   const tls = config.tlsDir ? await loadServerTls(config.tlsDir, true) : undefined;
   // New join tokens carry this CA's pin: publish it where `tessera join-token create` reads.
   if (tls) await store.putCaCertificate(tls.caPem);
+  // A plaintext replica on a TLS fleet's store would accept a worker's secret without its certificate.
+  else if (await store.getCaCertificate()) {
+    throw new Error(`this fleet's store (${config.etcdPrefix}) holds a published CA: its schedulers serve TLS, so this one must too (--tls-dir), not --insecure`);
+  }
   const registry = createRegistry('scheduler');
   const view = await TopologyView.start(store);
   registerFleetMetrics(registry, () => view);

@@ -15,12 +15,14 @@ import type { JoinResponse } from '../../src/gen/tessera/v1/JoinResponse.js';
 import { jobCalls, withApiKey } from '../../src/cli/gateway-client.js';
 import { readJobFile } from '../../src/cli/job-file.js';
 import { InvalidArgument } from '../../src/common/errors.js';
-import { loadTesseraProto } from '../../src/common/grpc.js';
+import { CLIENT_OPTIONS, loadTesseraProto } from '../../src/common/grpc.js';
+import { createCsr } from '../../src/common/pki.js';
+import { clientCredentials } from '../../src/common/tls.js';
 import { WORKER_ID_METADATA } from '../../src/common/secrets.js';
 import { hardwareToWire } from '../../src/common/wire.js';
 import { createJoinToken } from '../../src/store/join-tokens.js';
 import { startEtcd, type EtcdServer } from '../support/etcd.js';
-import { connectSession, gatewayCall, jobFileText, joinRequest, LIVE, resolveLive, type ConnectSession, type GatewayCall, type Generated } from '../support/fuzz-arbitraries.js';
+import { connectSession, gatewayCall, hostileString, jobFileText, joinRequest, LIVE, resolveLive, type ConnectSession, type GatewayCall, type Generated } from '../support/fuzz-arbitraries.js';
 import { workJob } from '../support/jobs.js';
 import { waitFor } from '../support/processes.js';
 import { call, startServers, type Servers } from '../support/servers.js';
@@ -50,7 +52,9 @@ const ROOTS: Record<string, string[]> = {
   SubmitJob: ['spec'], ListWorkers: ['region', 'gpu_model'], GetWorker: ['worker_id'], WatchWorkers: [], GetJob: ['job_id'], ListJobs: ['limit'],
   CancelJob: ['job_id'], StreamJobEvents: ['job_id'], ExplainPlacement: ['job_id'], GetFleetSummary: [], GetUsage: ['since', 'until'],
   Join: ['join_token', 'name', 'region', 'labels', 'hardware', 'agentVersion', 'agent_version', 'isolation'],
-  Connect: ['msg', 'hello', 'shard_update'],
+  // Connect's credentials travel in metadata: a malformed worker id is named by its header.
+  Connect: ['msg', 'hello', 'shard_update', 'tessera-worker-id'],
+  RenewCertificate: ['csr_pem', 'tessera-worker-id'],
 };
 /** SPEC_FIELDS: JobSpec's proto field names under spec., so a refusal names the field the caller sent. */
 const SPEC_FIELDS: Record<string, string[]> = {
@@ -65,7 +69,7 @@ const SPEC_FIELDS: Record<string, string[]> = {
 /** namesField says what is wrong with an INVALID_ARGUMENT's details, or undefined when it names a field of `rpc`. */
 function namesField(rpc: string, details: string): string | undefined {
   if (/^(request|\(request\)|\(message\)): \S/.test(details)) return undefined;
-  const root = /^([A-Za-z_]+)[.[:]/.exec(details)?.[1];
+  const root = /^([A-Za-z_-]+)[.[:]/.exec(details)?.[1];
   if (!root || !ROOTS[rpc]!.includes(root) || !details.includes(': ')) return `does not start with a field of ${rpc}`;
   if (rpc !== 'SubmitJob' || details.startsWith('spec: ')) return undefined;
   // spec.<field>[.<field>…]: every segment outside a map (env, labels) is a proto field name.
@@ -102,7 +106,8 @@ function problemWith(rpc: string, outcome: Outcome): string | undefined {
 const { proto } = loadTesseraProto();
 type Method = grpc.MethodDefinition<unknown, unknown>;
 const GATEWAY = proto.GatewayService.service as unknown as Record<GatewayCall['rpc'], Method>;
-const AGENT = proto.AgentService.service as unknown as Record<'Join' | 'Connect', Method>;
+const AGENT = proto.AgentService.service as unknown as Record<'Join' | 'Connect' | 'RenewCertificate', Method>;
+const RENEWALS = Math.ceil(300 * SCALE);
 const identity = (b: Buffer): Buffer => b;
 
 /** encode turns a generated request into the bytes sent: structured values go through the real serializer. */
@@ -271,6 +276,39 @@ describe('fuzzing GatewayService and AgentService', () => {
 
   it('answers every generated Join with OK or a clean status naming the field', async () => {
     await inLanes(joinRequest, JOINS, IN_FLIGHT, runJoin);
+  });
+
+  it('answers every generated RenewCertificate over TLS with a certificate or a clean status naming csr_pem', async () => {
+    // Renewal only does anything over TLS: a worker of a TLS scheduler asks with its own certificate.
+    const tlsServers = await startServers(etcd.endpoint, { tls: true });
+    try {
+      const token = (await createJoinToken(tlsServers.store, { uses: 1, ttlMs: 60_000 })).token;
+      const csr = await createCsr('fuzz');
+      const joined = (await call<object, JoinResponse>(tlsServers.agentClient.Join.bind(tlsServers.agentClient), { joinToken: token, name: 'renewer', region: 'eu-west', labels: {}, hardware: hardwareToWire(CPU_HARDWARE), agentVersion: '0.1.0', csrPem: csr.csrPem })).response!;
+      const client = new proto.AgentService(tlsServers.scheduler.address, clientCredentials(tlsServers.tls!.caPem, { keyPem: csr.keyPem, certPem: joined.clientCertPem }), CLIENT_OPTIONS);
+      const metadata = new grpc.Metadata();
+      metadata.set(WORKER_ID_METADATA, joined.workerId);
+      metadata.set('authorization', `Bearer ${joined.workerSecret}`);
+      const valid = csr.csrPem;
+      const body = valid.replace(/-----[^-]+-----/g, '').replace(/\s/g, '');
+      const csrText = fc.oneof(
+        hostileString,
+        fc.integer({ min: 1, max: body.length - 1 }).map((n) => `-----BEGIN CERTIFICATE REQUEST-----\n${body.slice(0, n)}\n-----END CERTIFICATE REQUEST-----\n`),
+        fc.uint8Array({ minLength: 0, maxLength: 600 }).map((b) => `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(b).toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`),
+        fc.nat({ max: body.length - 1 }).map((i) => valid.replace(body, body.slice(0, i) + (body[i] === 'A' ? 'B' : 'A') + body.slice(i + 1))),
+        fc.constant(valid),
+      );
+      let issued = 0;
+      await inLanes(csrText, RENEWALS, IN_FLIGHT, async (csrPem) => {
+        const outcome = await sendUnary(client, AGENT.RenewCertificate, AGENT.RenewCertificate.requestSerialize({ csrPem }), metadata);
+        if (outcome.code === grpc.status.OK) issued++;
+        return problemWith('RenewCertificate', outcome);
+      });
+      expect(issued).toBeGreaterThan(0);
+      client.close();
+    } finally {
+      await tlsServers.stop();
+    }
   });
 
   it('ends every generated Connect stream with a clean status, or keeps it going', async () => {

@@ -99,6 +99,30 @@ describe('a shard hunting for the worker identity', () => {
   });
 });
 
+describe('a tenant\'s environment', () => {
+  it('reaches the shard and no root process (LD_PRELOAD cannot load into the launcher)', async () => {
+    const marker = `TENANT_MARKER_${Date.now()}`;
+    const { jobId } = await fleet.calls.submit({
+      ...sh('env-only-inside', 'echo "inside: $TENANT_VAR"; sleep 3'),
+      entrypoint: { command: '/bin/sh', args: ['-c', 'echo "inside: $TENANT_VAR"; sleep 3'], env: { TENANT_VAR: marker, LD_PRELOAD: '/nonexistent/evil.so' } },
+    });
+    // While it runs: every host process holding the tenant's variable runs as a sandbox uid.
+    const holders = await waitFor(async () => {
+      const found: Array<{ pid: string; uid: number }> = [];
+      for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+        const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+        if (!environ.includes(marker)) continue;
+        const uid = Number(/^Uid:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''))?.[1] ?? -1);
+        found.push({ pid, uid });
+      }
+      return found.length > 0 ? found : undefined;
+    }, 20_000, 'the shard running with its variable');
+    for (const h of holders) expect(h.uid, `pid ${h.pid}`).toBeGreaterThanOrEqual(200_000);
+    const events = await collectEvents(fleet, jobId);
+    expect(logText(events)).toContain(`inside: ${marker}`);
+  });
+});
+
 describe('two tenants on one worker', () => {
   it('a shard cannot see, read or signal another tenant\'s shard', async () => {
     const secret = `secret-${Date.now()}`;

@@ -14,7 +14,7 @@
  * uid in a user namespace of its own, so no step runs the tenant's code with privileges.
  */
 import { execFile } from 'node:child_process';
-import { access, constants, stat } from 'node:fs/promises';
+import { access, constants, lstat, mkdir, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { detectCgroups, layoutText, type CgroupLayout } from './cgroups.js';
@@ -51,7 +51,7 @@ export async function detectSandbox(options: { agentName: string; bwrap: string;
   if (!bwrap) return { sandboxed: false, detail: `no bubblewrap (${options.bwrap}; Debian package bubblewrap)` };
   const setpriv = await findOnPath('setpriv');
   if (!setpriv) return { sandboxed: false, detail: 'no setpriv (Debian package util-linux)' };
-  const problem = await traversable(options.shardRoot);
+  const problem = (await traversable(options.shardRoot)) ?? (await ownedByRoot(options.shardRoot));
   if (problem) return { sandboxed: false, detail: problem };
   const cgroups = await detectCgroups(options.agentName);
   if ('error' in cgroups) return { sandboxed: false, detail: cgroups.error };
@@ -76,6 +76,24 @@ async function traversable(shardRoot: string): Promise<string | undefined> {
     } catch {
       // Created later with the right mode.
     }
+  }
+}
+
+/**
+ * ownedByRoot makes the shard root (mode 0711) and checks no one else could swap what is in it:
+ * a real directory, owned by root, writable by root only. The agent writes tenants' files there
+ * as root, so a shard root another user controls would let that user redirect the writes.
+ */
+async function ownedByRoot(shardRoot: string): Promise<string | undefined> {
+  try {
+    await mkdir(shardRoot, { recursive: true, mode: 0o711 });
+    const info = await lstat(shardRoot);
+    if (!info.isDirectory()) return `shard root ${shardRoot} is not a directory (a link?)`;
+    if (info.uid !== 0) return `shard root ${shardRoot} is owned by uid ${info.uid}, not root`;
+    if ((info.mode & 0o022) !== 0) return `shard root ${shardRoot} is writable by group or others (mode ${(info.mode & 0o777).toString(8)})`;
+    return undefined;
+  } catch (err) {
+    return `cannot make shard root ${shardRoot}: ${(err as Error).message}`;
   }
 }
 
@@ -117,18 +135,31 @@ export interface SandboxLaunch {
   cwd: string;
   command: string;
   args: string[];
+  /** The shard's whole environment: set inside the sandbox only, never on the root launcher. */
+  env: Record<string, string>;
   /** cgroup.procs files the launcher joins before dropping privileges. */
   cgroupProcs: string[];
 }
 
+/** LAUNCHER_ENV is the root launcher's whole environment: nothing a tenant chose (LD_PRELOAD…). */
+export const LAUNCHER_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
+
+/** ENV_FD is the descriptor bubblewrap reads the shard's environment from (--args), kept out of argv. */
+export const ENV_FD = 3;
+
 /**
  * launchArgv is the command line: a root shell joins the cgroups (so every later process is
  * inside before the tenant's code runs), then setpriv drops to the pool uid and bubblewrap builds
- * the namespaces as that uid.
+ * the namespaces as that uid. The launcher runs with LAUNCHER_ENV only: the tenant's variables
+ * reach bubblewrap as NUL-separated `--clearenv --setenv K V …` on ENV_FD (`envArgs`), so no
+ * root process ever sees them (LD_PRELOAD would otherwise load a tenant's library as root) and
+ * they stay out of /proc/<pid>/cmdline.
  */
-export function launchArgv(launch: SandboxLaunch): { file: string; args: string[] } {
+export function launchArgv(launch: SandboxLaunch): { file: string; args: string[]; envArgs: Buffer } {
   const join = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
   const bwrapArgs = [
+    '--args',
+    String(ENV_FD),
     '--unshare-user',
     '--unshare-pid',
     '--unshare-ipc',
@@ -159,7 +190,8 @@ export function launchArgv(launch: SandboxLaunch): { file: string; args: string[
     launch.command,
     ...launch.args,
   ];
-  return { file: '/bin/sh', args: ['-c', join, 'tessera-sandbox', String(launch.cgroupProcs.length), ...launch.cgroupProcs, launch.setpriv, ...dropTo(launch.uid), launch.bwrap, ...bwrapArgs] };
+  const envArgs = Buffer.from(['--clearenv', ...Object.entries(launch.env).flatMap(([k, v]) => ['--setenv', k, v])].map((a) => `${a}\0`).join(''));
+  return { file: '/bin/sh', args: ['-c', join, 'tessera-sandbox', String(launch.cgroupProcs.length), ...launch.cgroupProcs, launch.setpriv, ...dropTo(launch.uid), launch.bwrap, ...bwrapArgs], envArgs };
 }
 
 /** gpuDeviceNodes lists the device nodes of the given NVIDIA GPUs (by index) that exist here. */

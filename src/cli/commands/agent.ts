@@ -51,7 +51,7 @@ export function agentCommand(): Command {
     .addOption(new Option('--nvidia-smi <path>', 'nvidia-smi to run (default: nvidia-smi on PATH)').env('TESSERA_NVIDIA_SMI'))
     .addOption(new Option('--shard-root <dir>', 'where shard directories go, outside --state-dir (default: /var/lib/tessera/shards/<id> as root)').env('TESSERA_SHARD_ROOT'))
     .addOption(new Option('--insecure-no-sandbox', 'run tenants\' shards without a sandbox when this agent cannot make one (not root, no bubblewrap); only jobs with allowUnsandboxed are placed here'))
-    .addOption(new Option('--sandbox-uid-base <uid>', 'first of the 1,000 uids shards run as (default: 200000)').argParser(toInt))
+    .addOption(new Option('--sandbox-uid-base <uid>', 'first of the 1,000 uids shards run as (default: one of 1,000 pools from 200000, by the shard root)').argParser(toInt))
     .addOption(new Option('--shard-max-pids <n>', 'processes and threads per shard (default: 4096)').argParser(toInt))
     .addOption(new Option('--bwrap <path>', 'bubblewrap to run (default: bwrap on PATH)'))
     .addOption(new Option('--insecure', 'talk plaintext to a scheduler started with --insecure (default: TLS, trusting the CA the join token pins)')))
