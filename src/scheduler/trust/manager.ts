@@ -126,6 +126,7 @@ export class TrustManager {
   /** reputationCopies: per online worker, its rollups and today's fold, for placement's scores. */
   private readonly reputationCopies = new Map<string, { rollups: DayRollup[]; fold: DayFold }>();
   private rollupTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
   /** unverifiableRetries: rounds in a row a worker could not be challenged, for the back-off. */
   private readonly unverifiableRetries = new Map<string, number>();
 
@@ -153,6 +154,7 @@ export class TrustManager {
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.refresher);
     clearInterval(this.rollupTimer);
     clearTimeout(this.cohortTimer);
@@ -572,6 +574,8 @@ export class TrustManager {
   /** rollUpFinishedDays writes the rollup of every finished day of the last week that has none, for every known worker. */
   private async rollUpFinishedDays(): Promise<void> {
     for (const worker of this.topology.workers.values()) {
+      // Stopping: the store is about to close under a catch-up that the next start redoes anyway.
+      if (this.stopped) return;
       try {
         // Only finished days the worker was there for: no rollup (and no write) before it joined.
         await this.store.rollUpMissingDays(worker.id, worker.joinedAtMs, Date.now());
