@@ -223,7 +223,8 @@ describe('the adversary suite', () => {
   });
 
   it('keeps a GPU whose challenge helper crashes unverified with the reason; the scheduler goes on', async () => {
-    const w = await until('crashing-helper', unverified, 'unverified after the helper crashed');
+    // Until the helper has died it says the runtime is starting ("cannot verify yet"); then the reason.
+    const w = await until('crashing-helper', (x) => unverified(x) && !x.unverifiedReason.startsWith('cannot verify yet'), 'unverified after the helper crashed');
     expect(w.unverifiedReason).toMatch(/cannot verify: challenge helper failed \(challenge helper exited/);
     expect(w.flags).toEqual([]);
     expect((await worker('honest-1')).flags).toEqual([]);
