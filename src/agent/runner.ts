@@ -268,8 +268,10 @@ export class ShardRunner {
         .catch((err: unknown) => this.logger.error({ err, ...ref }, 'could not report a finished shard'))
         .finally(async () => {
           await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-          await run.cgroup?.destroy();
-          if (run.uid !== undefined) this.uids.give(run.uid);
+          const gone = (await run.cgroup?.destroy()) ?? true;
+          // A uid whose processes outlived the attempt is never handed to another tenant.
+          if (run.uid !== undefined && gone) this.uids.give(run.uid);
+          else if (run.uid !== undefined) this.logger.error({ ...ref, uid: run.uid }, 'processes of a finished shard would not die; its sandbox uid stays out of use');
         });
     });
   }

@@ -1,10 +1,10 @@
 /**
  * options: flag definitions shared by several commands, so --etcd means the same everywhere.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { EtcdSecurity } from '../store/etcd-security.js';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { ConfigError } from '../common/errors.js';
 import { LOG_FORMATS, LOG_LEVELS } from '../common/logger.js';
@@ -40,6 +40,8 @@ export interface EtcdFlags {
 export function etcdSecurityFrom(flags: EtcdFlags, env: NodeJS.ProcessEnv = process.env): EtcdSecurity {
   let password = env.TESSERA_ETCD_PASSWORD;
   if (flags.etcdPasswordFile) {
+    const mode = statSync(flags.etcdPasswordFile, { throwIfNoEntry: false })?.mode;
+    if (mode !== undefined && (mode & 0o077) !== 0) throw new Error(`--etcd-password-file ${flags.etcdPasswordFile}: expected it readable by its owner only (mode ${(mode & 0o777).toString(8)}): chmod 600 it`);
     try {
       password = readFileSync(flags.etcdPasswordFile, 'utf8').replace(/\r?\n$/, '');
     } catch (err) {
@@ -115,6 +117,9 @@ export function addSecretFileOption(command: Command, secret: { key: string; fla
 /** readSecretFile reads a secret from its file: the first line, trimmed; an unreadable or empty file is a ConfigError naming the setting. */
 export async function readSecretFile(path: string, setting: string): Promise<string> {
   let text: string;
+  // As ssh does with keys: a secret others may read is no longer a secret (a shard sees the host's files read-only).
+  const mode = await stat(path).then((s) => s.mode & 0o777, () => undefined);
+  if (mode !== undefined && (mode & 0o077) !== 0) throw new ConfigError(setting, `expected ${path} readable by its owner only (it is mode ${mode.toString(8)}): chmod 600 ${path}`);
   try {
     const buffer = await readFile(path);
     if (buffer.length > MAX_SECRET_FILE_BYTES) throw new Error(`it is ${buffer.length} bytes; a token or key is one short line`);

@@ -42,4 +42,10 @@ it('creates a join token as an etcd user, the password from a file or the enviro
   expect(wrong.stderr + wrong.stdout).toMatch(/authentication failed/i);
   const anonymous = await runTessera(['join-token', 'create', '--etcd', etcd.endpoint]);
   expect(anonymous.code).not.toBe(0);
+  // A password file others can read is refused, as ssh refuses such a key.
+  const readable = join(dir, 'etcd-password-readable');
+  await writeFile(readable, 's3cret-pw\n', { mode: 0o644 });
+  const refused = await runTessera(['join-token', 'create', '--etcd', etcd.endpoint, '--etcd-user', 'root', '--etcd-password-file', readable]);
+  expect(refused.code).not.toBe(0);
+  expect(refused.stderr + refused.stdout).toContain(`chmod 600`);
 });

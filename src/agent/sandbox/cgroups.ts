@@ -205,8 +205,8 @@ export class ShardCgroup {
     }
   }
 
-  /** destroy kills whatever is left and removes the group (retrying while the kernel reaps). */
-  async destroy(): Promise<void> {
+  /** destroy kills whatever is left and removes the group (retrying while the kernel reaps); false when processes outlived it. */
+  async destroy(): Promise<boolean> {
     for (let attempt = 0; attempt < 50; attempt++) {
       await this.signal('SIGKILL');
       let busy = false;
@@ -217,8 +217,9 @@ export class ShardCgroup {
           if ((err as NodeJS.ErrnoException).code !== 'ENOENT') busy = true;
         }
       }
-      if (!busy) return;
+      if (!busy) return true;
       await sleep(20 + attempt * 10);
     }
+    return false;
   }
 }
