@@ -15,6 +15,7 @@ import type { CancelJobResponse } from '../gen/tessera/v1/CancelJobResponse.js';
 import type { ExplainPlacementResponse } from '../gen/tessera/v1/ExplainPlacementResponse.js';
 import type { GetUsageResponse } from '../gen/tessera/v1/GetUsageResponse.js';
 import { CLIENT_OPTIONS, loadTesseraProto } from '../common/grpc.js';
+import { clientCredentials } from '../common/tls.js';
 
 /**
  * connectGateway returns a client for `address`: TLS trusting the CA in `caFile` (--tls-ca, or
@@ -22,15 +23,15 @@ import { CLIENT_OPTIONS, loadTesseraProto } from '../common/grpc.js';
  */
 export function connectGateway(address: string, caFile: string | undefined = process.env.TESSERA_TLS_CA || undefined): GatewayServiceClient {
   const { proto } = loadTesseraProto();
-  let credentials = grpc.credentials.createInsecure();
+  let caPem: string | undefined;
   if (caFile) {
     try {
-      credentials = grpc.credentials.createSsl(readFileSync(caFile));
+      caPem = readFileSync(caFile, 'utf8');
     } catch (err) {
       throw new Error(`--tls-ca ${caFile}: ${(err as Error).message}`);
     }
   }
-  return new proto.GatewayService(address, credentials, CLIENT_OPTIONS);
+  return new proto.GatewayService(address, clientCredentials(caPem), CLIENT_OPTIONS);
 }
 
 /** listWorkers calls ListWorkers with a deadline. */

@@ -40,8 +40,8 @@ export interface EtcdFlags {
 export function etcdSecurityFrom(flags: EtcdFlags, env: NodeJS.ProcessEnv = process.env): EtcdSecurity {
   let password = env.TESSERA_ETCD_PASSWORD;
   if (flags.etcdPasswordFile) {
-    const mode = statSync(flags.etcdPasswordFile, { throwIfNoEntry: false })?.mode;
-    if (mode !== undefined && (mode & 0o077) !== 0) throw new Error(`--etcd-password-file ${flags.etcdPasswordFile}: expected it readable by its owner only (mode ${(mode & 0o777).toString(8)}): chmod 600 it`);
+    const exposed = exposedSecretFile(flags.etcdPasswordFile, statSync(flags.etcdPasswordFile, { throwIfNoEntry: false })?.mode);
+    if (exposed) throw new ConfigError('--etcd-password-file / TESSERA_ETCD_PASSWORD_FILE', exposed);
     try {
       password = readFileSync(flags.etcdPasswordFile, 'utf8').replace(/\r?\n$/, '');
     } catch (err) {
@@ -114,12 +114,20 @@ export function addSecretFileOption(command: Command, secret: { key: string; fla
   });
 }
 
+/**
+ * exposedSecretFile says what is wrong with a secret file others may read (as ssh refuses such a
+ * key: a secret others may read is no longer one, and a shard sees the host's files read-only).
+ */
+function exposedSecretFile(path: string, mode: number | undefined): string | undefined {
+  if (mode === undefined || (mode & 0o077) === 0) return undefined;
+  return `expected ${path} readable by its owner only (it is mode ${(mode & 0o777).toString(8)}): chmod 600 ${path}`;
+}
+
 /** readSecretFile reads a secret from its file: the first line, trimmed; an unreadable or empty file is a ConfigError naming the setting. */
 export async function readSecretFile(path: string, setting: string): Promise<string> {
   let text: string;
-  // As ssh does with keys: a secret others may read is no longer a secret (a shard sees the host's files read-only).
-  const mode = await stat(path).then((s) => s.mode & 0o777, () => undefined);
-  if (mode !== undefined && (mode & 0o077) !== 0) throw new ConfigError(setting, `expected ${path} readable by its owner only (it is mode ${mode.toString(8)}): chmod 600 ${path}`);
+  const exposed = exposedSecretFile(path, await stat(path).then((s) => s.mode, () => undefined));
+  if (exposed) throw new ConfigError(setting, exposed);
   try {
     const buffer = await readFile(path);
     if (buffer.length > MAX_SECRET_FILE_BYTES) throw new Error(`it is ${buffer.length} bytes; a token or key is one short line`);

@@ -7,12 +7,25 @@
  * A CA is pinned the way kubeadm pins one (--discovery-token-ca-cert-hash): the SHA-256 of its
  * DER SubjectPublicKeyInfo, written "sha256:<hex>".
  */
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { createHash, randomBytes, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 import { isIP } from 'node:net';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+let library: Promise<typeof X509> | undefined;
+
+/**
+ * lib loads @peculiar/x509 (and the reflect polyfill it needs) on first use: only making
+ * certificates needs it, and it costs every CLI command that merely reads one ~0.4 s to load.
+ */
+function lib(): Promise<typeof X509> {
+  library ??= (async () => {
+    await import('reflect-metadata');
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+    return x509;
+  })();
+  return library;
+}
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -31,10 +44,12 @@ async function newKeys(): Promise<CryptoKeyPair> {
 }
 
 async function keyPem(key: CryptoKey): Promise<string> {
+  const x509 = await lib();
   return x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
 }
 
 async function importKey(pem: string): Promise<CryptoKey> {
+  const x509 = await lib();
   return webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decode(pem)[0]!, ALGORITHM, false, ['sign']);
 }
 
@@ -46,6 +61,7 @@ const serial = (): string => {
 
 /** createCa makes a self-signed CA, valid for `days`. */
 export async function createCa(commonName: string, days = 3650): Promise<CertAndKey> {
+  const x509 = await lib();
   const keys = await newKeys();
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -64,7 +80,8 @@ export async function createCa(commonName: string, days = 3650): Promise<CertAnd
   return { certPem: cert.toString('pem'), keyPem: await keyPem(keys.privateKey) };
 }
 
-async function issue(ca: CertAndKey, subject: string, publicKey: CryptoKey | x509.PublicKey, days: number, extensions: x509.Extension[]): Promise<string> {
+async function issue(ca: CertAndKey, subject: string, publicKey: CryptoKey | X509.PublicKey, days: number, extensions: X509.Extension[]): Promise<string> {
+  const x509 = await lib();
   const caCert = new x509.X509Certificate(ca.certPem);
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.create({
@@ -87,6 +104,7 @@ async function issue(ca: CertAndKey, subject: string, publicKey: CryptoKey | x50
 
 /** issueServerCert makes a server certificate for the given host names and IP addresses. */
 export async function issueServerCert(ca: CertAndKey, hosts: string[], days = 825): Promise<CertAndKey> {
+  const x509 = await lib();
   if (hosts.length === 0) throw new Error('expected at least one host name or address for the server certificate');
   const keys = await newKeys();
   const names = hosts.map((h) => (isIP(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h }));
@@ -100,6 +118,7 @@ export async function issueServerCert(ca: CertAndKey, hosts: string[], days = 82
 
 /** createCsr makes a key pair and a certificate request for it (the agent's side of Join). */
 export async function createCsr(commonName: string): Promise<{ csrPem: string; keyPem: string }> {
+  const x509 = await lib();
   const keys = await newKeys();
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=${commonName}`, keys, signingAlgorithm: ALGORITHM });
   return { csrPem: csr.toString('pem'), keyPem: await keyPem(keys.privateKey) };
@@ -114,7 +133,8 @@ export const MAX_CSR_CHARS = 4096;
  * scheduler assigned, whatever the request asked for.
  */
 export async function issueClientCert(ca: CertAndKey, csrPem: string, workerId: string, days: number): Promise<string> {
-  let csr: x509.Pkcs10CertificateRequest;
+  const x509 = await lib();
+  let csr: X509.Pkcs10CertificateRequest;
   try {
     csr = new x509.Pkcs10CertificateRequest(csrPem);
   } catch (err) {

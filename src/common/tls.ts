@@ -14,6 +14,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
+import { splitHostPort } from './net.js';
 import { caPin, createCa, issueServerCert, type CertAndKey } from './pki.js';
 
 /** TLS_FILES names the files of a TLS directory. */
@@ -87,16 +88,6 @@ export function clientCredentials(caPem: string | undefined, client?: { keyPem: 
   return grpc.credentials.createSsl(Buffer.from(caPem), client ? Buffer.from(client.keyPem) : null, client ? Buffer.from(client.certPem) : null);
 }
 
-/** readCaFile reads a CA file given with --tls-ca, or returns undefined (plaintext) when none. */
-export async function readCaFile(path: string | undefined): Promise<string | undefined> {
-  if (!path) return undefined;
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    throw new Error(`--tls-ca ${path}: ${(err as Error).message}`);
-  }
-}
-
 /**
  * discoverPinnedCa connects to a server without trusting it yet, and returns the CA from its
  * certificate chain whose public key matches `pin`, after checking that the server's own
@@ -104,9 +95,7 @@ export async function readCaFile(path: string | undefined): Promise<string | und
  * trust (kubeadm's discovery): anyone can answer on the address, no one else has the key.
  */
 export function discoverPinnedCa(address: string, pin: string, timeoutMs = 10_000): Promise<string> {
-  const colon = address.lastIndexOf(':');
-  const host = address.slice(0, colon).replace(/^\[|\]$/g, '');
-  const port = Number(address.slice(colon + 1));
+  const { host, port } = splitHostPort(address);
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port, servername: /^[\d.]+$|:/.test(host) ? undefined : host, rejectUnauthorized: false, ALPNProtocols: ['h2'] });
     const timer = setTimeout(() => {

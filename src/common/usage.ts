@@ -124,6 +124,18 @@ export interface UsageRow {
 /** QuotaState is a tenant's quota with its current period's use. */
 export type QuotaState = TenantQuota & { periodSince: string; periodGpuSeconds: number };
 
+/** quotaState copies a quota with its period's use, keeping only the limits that are set (both ways over the wire). */
+export function quotaState(q: { maxGpus?: number; maxShards?: number; gpuSecondsPerPeriod?: number; periodDays: number; periodSince: string; periodGpuSeconds: number }): QuotaState {
+  return {
+    ...(q.maxGpus !== undefined && { maxGpus: q.maxGpus }),
+    ...(q.maxShards !== undefined && { maxShards: q.maxShards }),
+    ...(q.gpuSecondsPerPeriod !== undefined && { gpuSecondsPerPeriod: q.gpuSecondsPerPeriod }),
+    periodDays: q.periodDays,
+    periodSince: q.periodSince,
+    periodGpuSeconds: q.periodGpuSeconds,
+  };
+}
+
 /** UsageReport is what GetUsage and `tessera usage --tenant` answer. */
 export interface UsageReport {
   tenantId: string;

@@ -6,7 +6,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { GatewayServiceHandlers } from '../gen/tessera/v1/GatewayService.js';
 import type { GetUsageResponseWire } from '../gen/tessera/v1/GetUsageResponse.js';
 import { NotFound } from '../common/errors.js';
-import { buildReport, usageWindow, type UsageReport } from '../common/usage.js';
+import { buildReport, quotaState, usageWindow, type UsageReport } from '../common/usage.js';
 import { timestampToWire } from '../common/wire.js';
 import type { TenantStore } from '../store/tenant-store.js';
 import type { TenantAuth } from './auth.js';
@@ -33,16 +33,7 @@ export function reportToWire(report: UsageReport): GetUsageResponseWire {
     cpuSeconds: report.total.cpuSeconds,
     attempts: report.total.attempts,
     days: report.days,
-    ...(q && {
-      quota: {
-        ...(q.maxGpus !== undefined && { maxGpus: q.maxGpus }),
-        ...(q.maxShards !== undefined && { maxShards: q.maxShards }),
-        ...(q.gpuSecondsPerPeriod !== undefined && { gpuSecondsPerPeriod: q.gpuSecondsPerPeriod }),
-        periodDays: q.periodDays,
-        periodSince: q.periodSince,
-        periodGpuSeconds: q.periodGpuSeconds,
-      },
-    }),
+    ...(q && { quota: quotaState(q) }),
     asOf: timestampToWire(report.asOfMs),
   };
 }

@@ -3,12 +3,12 @@
  * for `tessera dev` and for the test harness. Production runs its own etcd cluster.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { freePort } from '../common/net.js';
+import { findProgram } from '../common/programs.js';
 
 /** EtcdServer is a running private etcd. */
 export interface EtcdServer {
@@ -20,12 +20,7 @@ export interface EtcdServer {
 
 /** findEtcdBinary looks for `etcd` on PATH and in /usr/bin; undefined when absent. */
 export function findEtcdBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/local/bin'];
-  for (const dir of dirs) {
-    const candidate = join(dir, 'etcd');
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
+  return findProgram('etcd', { env, extraDirs: ['/usr/bin', '/usr/local/bin'] });
 }
 
 /** START_TIMEOUT_MS: etcd answers within a second on a laptop; CI's 2 cores get headroom. */

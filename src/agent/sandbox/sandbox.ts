@@ -14,10 +14,11 @@
  * uid in a user namespace of its own, so no step runs the tenant's code with privileges.
  */
 import { execFile } from 'node:child_process';
-import { access, constants, lstat, mkdir, stat } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { access, lstat, mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { detectCgroups, layoutText, type CgroupLayout } from './cgroups.js';
+import { findProgram } from '../../common/programs.js';
 
 const run = promisify(execFile);
 
@@ -26,20 +27,6 @@ export type SandboxSupport =
   | { sandboxed: true; detail: string; bwrap: string; setpriv: string; cgroups: CgroupLayout }
   | { sandboxed: false; detail: string };
 
-/** findOnPath resolves a program name like a shell would. */
-export async function findOnPath(name: string): Promise<string | undefined> {
-  const candidates = name.includes('/') ? [name] : (process.env.PATH ?? '/usr/bin:/bin').split(delimiter).map((dir) => join(dir, name));
-  for (const path of candidates) {
-    try {
-      await access(path, constants.X_OK);
-      return path;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
-}
-
 /**
  * detectSandbox checks each part (root, bubblewrap, setpriv, cgroups) and runs one empty sandbox
  * as the first pool uid, so a kernel without user namespaces is found now, not at a tenant's shard.
@@ -47,9 +34,9 @@ export async function findOnPath(name: string): Promise<string | undefined> {
 export async function detectSandbox(options: { agentName: string; bwrap: string; uidBase: number; shardRoot: string }): Promise<SandboxSupport> {
   if (process.platform !== 'linux') return { sandboxed: false, detail: `no sandbox on ${process.platform}` };
   if (process.getuid?.() !== 0) return { sandboxed: false, detail: 'not root: the agent cannot give shards users and cgroups of their own' };
-  const bwrap = await findOnPath(options.bwrap);
+  const bwrap = findProgram(options.bwrap);
   if (!bwrap) return { sandboxed: false, detail: `no bubblewrap (${options.bwrap}; Debian package bubblewrap)` };
-  const setpriv = await findOnPath('setpriv');
+  const setpriv = findProgram('setpriv');
   if (!setpriv) return { sandboxed: false, detail: 'no setpriv (Debian package util-linux)' };
   const problem = (await traversable(options.shardRoot)) ?? (await ownedByRoot(options.shardRoot));
   if (problem) return { sandboxed: false, detail: problem };

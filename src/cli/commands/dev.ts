@@ -13,6 +13,8 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { durationMs, listenAddress, parseConfig } from '../../common/config.js';
 import { createLogger, type Logger } from '../../common/logger.js';
+import { splitHostPort } from '../../common/net.js';
+import { findProgram } from '../../common/programs.js';
 import { parseGatewayConfig } from '../../gateway/config.js';
 import { parseSchedulerConfig } from '../../scheduler/config.js';
 import type { TopologyStore } from '../../store/topology-store.js';
@@ -154,7 +156,7 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger, screen
   if (!config.insecure) {
     const { initTlsDir } = await import('../../common/tls.js');
     const dir = join(workDir, 'tls');
-    const hosts = [...new Set(['127.0.0.1', 'localhost', hostname(), ...[config.schedulerListen, config.gatewayListen].map((a) => a.slice(0, a.lastIndexOf(':')).replace(/^\[|\]$/g, ''))])].filter((h) => h && h !== '0.0.0.0' && h !== '::');
+    const hosts = [...new Set(['127.0.0.1', 'localhost', hostname(), ...[config.schedulerListen, config.gatewayListen].map((a) => splitHostPort(a).host)])].filter((h) => h && h !== '0.0.0.0' && h !== '::');
     const { pin } = await initTlsDir(dir, hosts, { caName: 'Tessera dev CA' });
     tls = { dir, caFile: join(dir, 'ca.crt'), pin };
     screen.say(`  tls         dev CA ${tls.caFile} (${pin})`);
@@ -178,8 +180,7 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger, screen
   const { token } = await createJoinToken(store, { uses: config.agents + 16, ttlMs: 86_400_000, description: 'tessera dev' });
   // Shards run sandboxed where the agents can (root, bubblewrap); otherwise the dev fleet says so
   // and runs them unsandboxed, and its demo job allows that.
-  const { findOnPath } = await import('../../agent/sandbox/sandbox.js');
-  const noSandbox = process.getuid?.() !== 0 ? 'not root' : !(await findOnPath('bwrap')) ? 'no bubblewrap (apt-get install bubblewrap)' : undefined;
+  const noSandbox = process.getuid?.() !== 0 ? 'not root' : !findProgram('bwrap') ? 'no bubblewrap (apt-get install bubblewrap)' : undefined;
   const sandboxLine = noSandbox ? `  sandbox     OFF: ${noSandbox}; dev agents run shards unsandboxed (--insecure-no-sandbox), so jobs need allowUnsandboxed: true` : '  sandbox     on: each shard its own uid, namespaces and cgroup (bubblewrap)';
   screen.say(sandboxLine);
   const agents = startAgents(config.agents, scheduler.address, token, workDir, { noSandbox: noSandbox !== undefined, plaintext: !tls });

@@ -8,7 +8,7 @@ import type { GetUsageResponse } from '../../gen/tessera/v1/GetUsageResponse.js'
 import { ConfigError } from '../../common/errors.js';
 import { parseDurationMs } from '../../common/config.js';
 import { quotaText } from '../../common/quota.js';
-import { addDays, DAY_MS, dayOf, isDay, MAX_WINDOW_DAYS, type UsageReport } from '../../common/usage.js';
+import { addDays, DAY_MS, dayOf, isDay, MAX_WINDOW_DAYS, quotaState, type UsageReport } from '../../common/usage.js';
 import { failAndExit } from '../lifecycle.js';
 import { addStoreOptions } from '../options.js';
 import { table } from '../format.js';
@@ -36,16 +36,7 @@ export function reportFromWire(r: GetUsageResponse): UsageReport {
     windowText: r.window,
     days: r.days.map((d) => ({ day: d.day, gpuSeconds: d.gpuSeconds, cpuSeconds: d.cpuSeconds, attempts: d.attempts })),
     total: { day: 'total', gpuSeconds: r.gpuSeconds, cpuSeconds: r.cpuSeconds, attempts: r.attempts },
-    ...(q && {
-      quota: {
-        ...(q.maxGpus !== undefined && { maxGpus: q.maxGpus }),
-        ...(q.maxShards !== undefined && { maxShards: q.maxShards }),
-        ...(q.gpuSecondsPerPeriod !== undefined && { gpuSecondsPerPeriod: q.gpuSecondsPerPeriod }),
-        periodDays: q.periodDays,
-        periodSince: q.periodSince,
-        periodGpuSeconds: q.periodGpuSeconds,
-      },
-    }),
+    ...(q && { quota: quotaState(q) }),
     asOfMs: r.asOf ? r.asOf.seconds * 1000 + Math.round(r.asOf.nanos / 1e6) : 0,
   };
 }
