@@ -1,17 +1,50 @@
 // ESLint flat config: typescript-eslint with type information, plus Tessera's import boundaries.
 import tseslint from 'typescript-eslint';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+
+const noGrpc = { group: ['@grpc/*'], message: 'The scheduling core is pure: no gRPC here; the server moves bytes.' };
+const noEtcd = { group: ['etcd3'], message: 'The scheduling core is pure: no etcd here; it reaches the store through src/store interfaces.' };
+const noGen = { group: ['**/gen/**'], message: 'Wire types stay at the edge: convert with src/wire and work on domain types.' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'src/gen/**', 'examples/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    settings: {
+      // Tessera's ESM imports name the emitted .js file; the linter follows them to the .ts source.
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // A cycle hides which part needs which (STYLE.md, rule 14); type-only imports do not count.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
+  },
+  {
+    // Generated wire types are read by src/wire and by the gRPC edge only (STYLE.md, rule 4).
+    files: ['src/**/*.ts'],
+    ignores: [
+      'src/wire/**',
+      'src/common/grpc.ts',
+      'src/scheduler/agent-service.ts',
+      'src/scheduler/agent-session.ts',
+      'src/gateway/*.ts',
+      'src/agent/agent.ts',
+      'src/cli/**',
+    ],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noGen] }] },
+  },
+  {
+    // Jobs and trust decide from domain types and reach etcd only through src/store (STYLE.md, rule 3).
+    files: ['src/scheduler/jobs/**/*.ts', 'src/scheduler/trust/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noGrpc, noEtcd, noGen] }] },
   },
   {
     // The placement core is pure: it reads a topology snapshot and returns a plan.
@@ -20,9 +53,9 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['@grpc/*'], message: 'Placement is pure: no gRPC here.' },
-          { group: ['etcd3'], message: 'Placement is pure: no etcd here; the store commits plans.' },
-          { group: ['**/gen/**'], message: 'Placement works on domain types; wire types stay in convert.ts.' },
+          noGrpc,
+          noEtcd,
+          noGen,
           { group: ['**/store/**'], message: 'Placement reads a snapshot; it does not touch the store.' },
         ],
       }],

@@ -17,7 +17,10 @@ import type { ShardAsk } from '../src/scheduler/placement/types.js';
 import { UsageTable } from '../src/scheduler/placement/usage.js';
 import { JobStore } from '../src/store/job-store.js';
 import { EtcdKv } from '../src/store/kv-etcd.js';
-import { MemoryTopologyStore } from '../src/store/memory-store.js';
+import { MemoryKv } from '../src/store/kv-memory.js';
+import { TenantStore } from '../src/store/tenant-store.js';
+import { TopologyStore } from '../src/store/topology-store.js';
+import { JobCache } from '../src/scheduler/jobs/cache.js';
 import { TopologyView } from '../src/store/topology-view.js';
 
 const MODELS: Array<[string, number, number]> = [
@@ -73,7 +76,7 @@ export async function committedPerSecond(endpoint: string, workers: number, shar
   const kv = new EtcdKv([endpoint]);
   const root = `/bench-${randomBytes(3).toString('hex')}/v1/`;
   const jobs = new JobStore(kv, root);
-  const topology = new MemoryTopologyStore();
+  const topology = new TopologyStore(new MemoryKv(), undefined, silent);
   const { token } = await import('../src/store/join-tokens.js').then((m) => m.createJoinToken(topology, { uses: workers, ttlMs: 3_600_000 }));
   const { sha256Hex } = await import('../src/common/secrets.js');
   for (const w of simulatedFleet(workers)) {
@@ -83,20 +86,21 @@ export async function committedPerSecond(endpoint: string, workers: number, shar
   const view = await TopologyView.start(topology);
   const spec = jobSpecSchema.parse({ name: 'bench', entrypoint: { command: 'true' }, resources: { cpuCores: 1 }, partition: { kind: 'independent', shardCount: shards } });
   const tenant = 't-bench';
-  const controller = new JobController(jobs, view, noAgents, { dispatchLatency: { observe() {} }, placements: { inc() {} }, shardResults: { inc() {} }, tenantGpuSeconds: { inc() {} }, tenantCpuSeconds: { inc() {} } }, silent);
+  const metrics = { dispatchLatency: { observe() {} }, placements: { inc() {} }, shardResults: { inc() {} }, tenantGpuSeconds: { inc() {} }, tenantCpuSeconds: { inc() {} } };
+  const controller = new JobController({ store: jobs, cache: new JobCache(jobs), tenants: new TenantStore(kv, root), topology: view, link: noAgents, metrics, logger: silent });
   await controller.start();
   const job = await jobs.submit(tenant, spec, { nowMs: Date.now(), retentionMs: 3_600_000 });
   const start = process.hrtime.bigint();
   controller.kick();
   for (;;) {
     await new Promise((r) => setTimeout(r, 5));
-    const placed = controller.cache.shardsOf(job.id).filter((s) => s.value.state === 'placed').length;
+    const placed = controller.cache.jobs.get(job.id)?.value.counts.placed ?? 0;
     if (placed === shards) break;
   }
   const rate = shards / (Number(process.hrtime.bigint() - start) / 1e9);
   await controller.stop();
   await view.stop();
-  await topology.close();
+  await topology.kv.close();
   await kv.close();
   return rate;
 }

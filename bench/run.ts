@@ -12,7 +12,8 @@ import { execFileSync } from 'node:child_process';
 import { Etcd3 } from 'etcd3';
 import { createLogger } from '../src/common/logger.js';
 import { newWorkerId, sha256Hex } from '../src/common/secrets.js';
-import { EtcdTopologyStore } from '../src/store/etcd-store.js';
+import { EtcdKv } from '../src/store/kv-etcd.js';
+import { TopologyStore } from '../src/store/topology-store.js';
 import { startEtcdServer } from '../src/store/etcd-server.js';
 import { createJoinToken } from '../src/store/join-tokens.js';
 import { LeaseKeeper } from '../src/store/lease-keeper.js';
@@ -44,7 +45,7 @@ async function timed(n: number, run: () => Promise<void>): Promise<number> {
 async function main(): Promise<void> {
   const etcd = await startEtcdServer();
   const client = new Etcd3({ hosts: etcd.endpoint });
-  const store = new EtcdTopologyStore({ endpoints: [etcd.endpoint], root: '/bench/v1/', logger });
+  const store = new TopologyStore(new EtcdKv([etcd.endpoint]), '/bench/v1/', logger);
   const rows: Row[] = [];
   try {
     // Heartbeat renewals over LEASES leases, each renewed once per round, 3 rounds.
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
     rows.push({ path: `committed placements/s (${COMMIT_SHARDS} shards, 1,000 workers)`, tessera: committed, baseline: raw, baselineName: 'raw etcd txns, 40 shards each, one at a time' });
     rows.push({ path: `committed placements/s (${COMMIT_SHARDS} shards, 1,000 workers)`, tessera: committed, baseline: rawPipelined, baselineName: 'raw etcd txns, 40 shards each, 4 in flight' });
   } finally {
-    await store.close();
+    await store.kv.close();
     client.close();
     await etcd.stop();
   }

@@ -14,7 +14,6 @@ import type { Hardware } from '../common/hardware.js';
 import type { Logger } from '../common/logger.js';
 import { createRegistry, startMetricsServer, type MetricsServer } from '../common/metrics-server.js';
 import { WORKER_ID_METADATA } from '../common/secrets.js';
-import { hardwareToWire } from '../common/wire.js';
 import type { AgentConfig } from './config.js';
 import { discoverHardware } from './discovery/index.js';
 import { identityPath, loadAgentTls, loadIdentity, saveAgentTls, saveIdentity, type AgentTls, type WorkerIdentity } from './identity.js';
@@ -24,11 +23,10 @@ import { splitJoinToken } from '../store/join-tokens.js';
 import { AGENT_VERSION } from './version.js';
 import { ShardRunner } from './runner.js';
 import { ChallengeResponder } from './challenge/responder.js';
-import type { ComputeChallenge } from '../gen/tessera/v1/ComputeChallenge.js';
-import type { RevealTiles } from '../gen/tessera/v1/RevealTiles.js';
-import type { ChallengeCommitWire } from '../gen/tessera/v1/ChallengeCommit.js';
-import type { ChallengeTileWire } from '../gen/tessera/v1/ChallengeTile.js';
-import type { ShardUpdateWire } from '../gen/tessera/v1/ShardUpdate.js';
+import type { ShardReport } from '../common/attempt.js';
+import type { ChallengeCommitment, ChallengeRequest, RevealRequest, TileAnswer } from '../common/challenge.js';
+import { assignmentFromWire, challengeRequestFromWire, commitmentToWire, revealRequestFromWire, shardReportToWire, tileAnswerToWire } from '../wire/agent.js';
+import { hardwareToWire } from '../wire/worker.js';
 import { basename } from 'node:path';
 import { defaultShardMemoryMib, SANDBOX_UIDS } from './config.js';
 import { detectSandbox, type SandboxSupport } from './sandbox/sandbox.js';
@@ -162,12 +160,12 @@ export class Agent {
   }
 
   /** answerChallenge computes and commits to a challenge's product (the adversary suite overrides it). */
-  protected answerChallenge(challenge: ComputeChallenge): Promise<ChallengeCommitWire> {
+  protected answerChallenge(challenge: ChallengeRequest): Promise<ChallengeCommitment> {
     return this.responder.commit(challenge, this.hardware?.gpus ?? []);
   }
 
   /** revealTiles reveals the tiles the scheduler picked, one message each. */
-  protected revealTiles(request: RevealTiles): AsyncIterable<ChallengeTileWire> {
+  protected revealTiles(request: RevealRequest): AsyncIterable<TileAnswer> {
     return this.responder.reveal(request);
   }
 
@@ -179,9 +177,9 @@ export class Agent {
   }
 
   /** sendUpdate reports on a shard when connected; finished reports wait in the runner's outbox otherwise. */
-  private sendUpdate(update: ShardUpdateWire): void {
+  private sendUpdate(report: ShardReport): void {
     const call = this.currentCall;
-    if (call && this.state === 'connected' && !call.writableEnded) call.write({ shardUpdate: update });
+    if (call && this.state === 'connected' && !call.writableEnded) call.write({ shardUpdate: shardReportToWire(report) });
   }
 
   /** dial makes the AgentService client: plaintext with --insecure, else TLS trusting the pinned CA (with the client certificate once there is one). */
@@ -341,7 +339,7 @@ export class Agent {
           this.backoff.reset();
           lastAckAt = Date.now();
           this.logger.info({ workerId: identity.workerId, scheduler: this.config.scheduler, schedulerId: message.welcome.schedulerId, heartbeatIntervalMs: interval }, 'connected to scheduler');
-          for (const report of this.runner.unacknowledged()) call.write({ shardUpdate: report });
+          for (const report of this.runner.unacknowledged()) call.write({ shardUpdate: shardReportToWire(report) });
           beatTimer = setInterval(() => {
             if (Date.now() - lastAckAt > ACK_TIMEOUT_BEATS * interval) {
               abortReason = `no heartbeat answer for ${Date.now() - lastAckAt} ms`;
@@ -351,24 +349,27 @@ export class Agent {
             call.write({ heartbeat: { sequence: ++sequence, sentUnixMs: Date.now(), lastRttUs } });
           }, interval);
         } else if (message.msg === 'assignShard' && message.assignShard) {
-          this.logger.info({ jobId: message.assignShard.shard?.jobId, index: message.assignShard.shard?.index, attempt: message.assignShard.shard?.attempt }, 'shard assigned');
-          this.runner.assign(message.assignShard);
+          const assignment = assignmentFromWire(message.assignShard);
+          if (!assignment) return;
+          this.logger.info({ ...assignment.ref }, 'shard assigned');
+          this.runner.assign(assignment);
         } else if (message.msg === 'cancelShard' && message.cancelShard?.shard) {
           this.runner.cancel(message.cancelShard.shard, message.cancelShard.reason);
         } else if (message.msg === 'computeChallenge' && message.computeChallenge) {
-          const challenge = message.computeChallenge;
-          this.logger.info({ challengeId: challenge.challengeId, gpuIndex: challenge.gpuIndex, rows: challenge.rowTiles * challenge.tileRows, cols: challenge.colTiles * challenge.tileCols, inner: challenge.inner, deadlineMs: challenge.deadlineMs }, 'compute challenge received');
+          const challenge = challengeRequestFromWire(message.computeChallenge);
+          const s = challenge.shape;
+          this.logger.info({ challengeId: challenge.challengeId, gpuIndex: challenge.gpuIndex, rows: s.rowTiles * s.tileRows, cols: s.colTiles * s.tileCols, inner: s.inner, deadlineMs: challenge.deadlineMs }, 'compute challenge received');
           void this.answerChallenge(challenge).then(
             (commit) => {
-              if (commit.error) this.logger.warn({ challengeId: challenge.challengeId, error: commit.error, kind: commit.errorKind }, 'compute challenge not answered');
-              call.write({ challengeCommit: commit });
+              if ('error' in commit) this.logger.warn({ challengeId: challenge.challengeId, error: commit.error, kind: commit.errorKind }, 'compute challenge not answered');
+              call.write({ challengeCommit: commitmentToWire(commit) });
             },
             (err: unknown) => this.logger.error({ err }, 'challenge failed'),
           );
         } else if (message.msg === 'revealTiles' && message.revealTiles) {
-          const request = message.revealTiles;
+          const request = revealRequestFromWire(message.revealTiles);
           void (async () => {
-            for await (const tile of this.revealTiles(request)) call.write({ challengeTile: tile });
+            for await (const tile of this.revealTiles(request)) call.write({ challengeTile: tileAnswerToWire(tile) });
           })().catch((err: unknown) => this.logger.error({ err }, 'reveal failed'));
         } else if (message.msg === 'ping' && message.ping) {
           // The scheduler times its own round trip: answer at once.

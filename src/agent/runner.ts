@@ -17,9 +17,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { ShardCgroup } from './sandbox/cgroups.js';
 import { ENV_FD, gpuDeviceNodes, LAUNCHER_ENV, launchArgv, UidPool, type SandboxSupport } from './sandbox/sandbox.js';
 import type { Writable } from 'node:stream';
-import type { AssignShard } from '../gen/tessera/v1/AssignShard.js';
-import type { ShardUpdateWire } from '../gen/tessera/v1/ShardUpdate.js';
-import { entrypointFromWire } from '../common/job-wire.js';
+import { MAX_RESULT_BYTES, type Assignment, type AttemptEnd, type ShardRef, type ShardReport } from '../common/attempt.js';
 import type { Logger } from '../common/logger.js';
 import { groupRssKib, peakRssKib, signalGroup } from './process-group.js';
 
@@ -44,20 +42,11 @@ export interface RunnerOptions {
   hidden: string[];
 }
 
-/** ShardKey identifies one attempt. */
-export interface ShardRef {
-  jobId: string;
-  index: number;
-  attempt: number;
-}
-
 /** FLUSH_MS / FLUSH_BYTES: output goes up at least every 200 ms or 16 KiB, whichever first. */
 const FLUSH_MS = 200;
 const FLUSH_BYTES = 16 * 1024;
 /** RSS_SAMPLE_MS: how often the group's memory is sampled for its peak. */
 const RSS_SAMPLE_MS = 250;
-/** MAX_RESULT_BYTES matches the scheduler's cap on a structured result. */
-const MAX_RESULT_BYTES = 64 * 1024;
 /** SHARED_HIDDEN: what no shard sees: every agent's default shard root and the host's cgroup tree (other tenants' processes and memory). */
 const SHARED_HIDDEN = ['/var/lib/tessera', '/sys/fs/cgroup'];
 /** Variables of the agent's own environment a shard inherits; nothing else (no join token, no secrets). */
@@ -84,12 +73,12 @@ export class ShardRunner {
   private readonly running = new Map<string, Running>();
   private readonly highestAttempt = new Map<string, number>();
   /** Finished reports not yet acknowledged by the scheduler; resent after a reconnect. */
-  private readonly outbox = new Map<string, ShardUpdateWire>();
+  private readonly outbox = new Map<string, ShardReport>();
   private readonly uids: UidPool;
 
   constructor(
     private readonly options: RunnerOptions,
-    private readonly send: (update: ShardUpdateWire) => void,
+    private readonly send: (report: ShardReport) => void,
     private readonly logger: Logger,
   ) {
     this.uids = new UidPool(options.uidBase, options.uidCount);
@@ -102,11 +91,11 @@ export class ShardRunner {
 
   /** held lists the attempts this agent runs, or finished without the scheduler acknowledging the report yet. */
   held(): ShardRef[] {
-    return [...[...this.running.values()].map((r) => r.ref), ...[...this.outbox.values()].map((u) => u.shard as ShardRef)];
+    return [...[...this.running.values()].map((r) => r.ref), ...[...this.outbox.values()].map((r) => r.ref)];
   }
 
   /** unacknowledged returns finished reports to resend after a reconnect. */
-  unacknowledged(): ShardUpdateWire[] {
+  unacknowledged(): ShardReport[] {
     return [...this.outbox.values()];
   }
 
@@ -114,18 +103,18 @@ export class ShardRunner {
     this.outbox.delete(`${keyOf(ref)}/${ref.attempt}`);
   }
 
-  assign(message: AssignShard): void {
-    const ref = message.shard!;
+  assign(assignment: Assignment): void {
+    const ref = assignment.ref;
     const key = keyOf(ref);
     const seen = this.highestAttempt.get(key) ?? 0;
     const current = this.running.get(key);
     if (ref.attempt < seen || (ref.attempt === seen && current?.ref.attempt === ref.attempt)) {
-      if (ref.attempt < seen) this.send({ shard: ref, rejected: `stale attempt ${ref.attempt}: attempt ${seen} was already assigned here` });
+      if (ref.attempt < seen) this.send({ kind: 'rejected', ref, reason: `stale attempt ${ref.attempt}: attempt ${seen} was already assigned here` });
       return;
     }
     this.highestAttempt.set(key, ref.attempt);
     if (current) this.stop(current, 'cancelled', `superseded by attempt ${ref.attempt}`);
-    void this.start(message).catch((err: unknown) => {
+    void this.start(assignment).catch((err: unknown) => {
       this.logger.error({ err, ...ref }, 'could not start shard');
       this.finish(ref, { exitCode: -1, error: `could not start: ${(err as Error).message}` });
     });
@@ -150,13 +139,12 @@ export class ShardRunner {
     await Promise.all(all.map((r) => new Promise<void>((done) => (r.child.exitCode !== null || r.child.signalCode !== null ? done() : r.child.once('close', () => done())))));
   }
 
-  private async start(message: AssignShard): Promise<void> {
-    const ref = message.shard!;
+  private async start(assignment: Assignment): Promise<void> {
+    const { ref, entrypoint, limits } = assignment;
     const sandbox = this.options.sandbox;
     if (!sandbox.sandboxed && !this.options.insecure) {
       throw new Error(`this worker cannot sandbox shards (${sandbox.detail}) and was not started with --insecure-no-sandbox`);
     }
-    const entrypoint = entrypointFromWire(message.entrypoint);
     await mkdir(this.options.shardRoot, { recursive: true, mode: 0o711 });
     const dir = join(this.options.shardRoot, `${ref.jobId}-${ref.index}-a${ref.attempt}`);
     await rm(dir, { recursive: true, force: true });
@@ -171,20 +159,19 @@ export class ShardRunner {
     const resultPath = join(dir, 'tessera-result.json');
     const env: Record<string, string> = {};
     for (const name of INHERITED_ENV) if (process.env[name] !== undefined) env[name] = process.env[name]!;
-    Object.assign(env, entrypoint.env, message.env, { TESSERA_RESULT_PATH: resultPath, TESSERA_SHARD_DIR: dir });
+    Object.assign(env, entrypoint.env, assignment.env, { TESSERA_RESULT_PATH: resultPath, TESSERA_SHARD_DIR: dir });
 
     let child: ChildProcess;
     let run: Running;
     if (sandbox.sandboxed) {
-      const limits = message.limits;
-      const memoryLimitMib = Number(limits?.memoryMib ?? 0) || this.options.defaultMemoryMib;
+      const memoryLimitMib = limits.memoryMib || this.options.defaultMemoryMib;
       const uid = this.uids.take();
       let cgroup: ShardCgroup | undefined;
       try {
         await chownTree(dir, uid);
         cgroup = await ShardCgroup.create(sandbox.cgroups, `${ref.jobId}-${ref.index}-a${ref.attempt}`, {
           memoryMib: memoryLimitMib,
-          cpuCores: limits?.cpuCores || 1,
+          cpuCores: limits.cpuCores || 1,
           maxPids: this.options.maxPids,
         });
         Object.assign(env, { HOME: dir, USER: `tessera-${uid}`, TMPDIR: '/tmp' });
@@ -195,7 +182,7 @@ export class ShardRunner {
           shardDir: dir,
           // The agent's state, every agent's shards, and the host's cgroup tree (other tenants' activity).
           hidden: [...SHARED_HIDDEN, ...this.options.hidden, this.options.shardRoot],
-          devices: await gpuDeviceNodes(limits?.gpuIndices ?? []),
+          devices: await gpuDeviceNodes(limits.gpuIndices),
           cwd,
           command: entrypoint.command,
           args: entrypoint.args,
@@ -219,11 +206,11 @@ export class ShardRunner {
     this.running.set(keyOf(ref), run);
     let spawnError: Error | undefined;
     child.once('error', (err) => (spawnError = err));
-    if (child.pid !== undefined) this.send({ shard: ref, started: { pid: child.pid, startedUnixMs: run.startedAt } });
+    if (child.pid !== undefined) this.send({ kind: 'started', ref, pid: child.pid, startedAtMs: run.startedAt });
 
     // The scheduler's cap for this attempt, when it sent one, and never more than the owner's own:
     // the scheduler cuts off an agent that sends well past the cap it was told.
-    const told = Number(message.maxOutputBytes ?? 0);
+    const told = assignment.maxOutputBytes;
     const output = new OutputPump(ref, told > 0 ? Math.min(told, this.options.maxOutputBytes) : this.options.maxOutputBytes, this.send);
     child.stdout!.on('data', (chunk: Buffer) => output.add('stdout', chunk));
     child.stderr!.on('data', (chunk: Buffer) => output.add('stderr', chunk));
@@ -241,7 +228,7 @@ export class ShardRunner {
       samplerTimer = setTimeout(() => sample(step + 1), Math.min(RSS_SAMPLE_MS, 10 * 2 ** step));
     };
     if (!run.cgroup) sample(0);
-    const timeout = setTimeout(() => this.stop(run, 'timed-out', `timed out after ${message.timeoutSeconds} s`), message.timeoutSeconds * 1000);
+    const timeout = setTimeout(() => this.stop(run, 'timed-out', `timed out after ${assignment.timeoutSeconds} s`), assignment.timeoutSeconds * 1000);
 
     // When the leader exits, whatever it left behind goes too: a child holding the output pipes
     // open would otherwise keep the attempt "running" (and its resources held) for as long as it likes.
@@ -302,11 +289,11 @@ export class ShardRunner {
     });
   }
 
-  private finish(ref: ShardRef, finished: NonNullable<ShardUpdateWire['finished']>): void {
-    const update: ShardUpdateWire = { shard: ref, finished };
-    this.outbox.set(`${keyOf(ref)}/${ref.attempt}`, update);
-    this.logger.info({ jobId: ref.jobId, index: ref.index, attempt: ref.attempt, exitCode: finished.exitCode, error: finished.error || undefined }, 'shard finished');
-    this.send(update);
+  private finish(ref: ShardRef, end: AttemptEnd): void {
+    const report: ShardReport = { kind: 'finished', ref, end };
+    this.outbox.set(`${keyOf(ref)}/${ref.attempt}`, report);
+    this.logger.info({ jobId: ref.jobId, index: ref.index, attempt: ref.attempt, exitCode: end.exitCode, error: end.error || undefined }, 'shard finished');
+    this.send(report);
   }
 
   private stop(run: Running, reason: NonNullable<Running['stopReason']>, detail: string): void {
@@ -395,7 +382,7 @@ class OutputPump {
   constructor(
     private readonly ref: ShardRef,
     private readonly cap: number,
-    private readonly send: (update: ShardUpdateWire) => void,
+    private readonly send: (report: ShardReport) => void,
   ) {}
 
   add(stream: 'stdout' | 'stderr', chunk: Buffer): void {
@@ -428,6 +415,6 @@ class OutputPump {
     const data = Buffer.concat(this.buffers[stream]);
     this.buffers[stream] = [];
     this.sizes[stream] = 0;
-    this.send({ shard: this.ref, output: { stream, data, truncated } });
+    this.send({ kind: 'output', ref: this.ref, stream, data, truncated });
   }
 }

@@ -1,47 +1,36 @@
 /**
  * options: flag definitions shared by several commands, so --etcd means the same everywhere.
  */
-import { readFileSync, statSync } from 'node:fs';
-import type { EtcdSecurity } from '../store/etcd-security.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
+import { splitCommas } from '../common/config.js';
 import { ConfigError } from '../common/errors.js';
 import { LOG_FORMATS, LOG_LEVELS } from '../common/logger.js';
+import { addSettingOptions, settingName, type Setting } from '../common/settings.js';
+import { ETCD_SECURITY_SETTINGS, STORE_SETTINGS } from '../common/shared-settings.js';
+import type { EtcdSecurity } from '../store/etcd-security.js';
 import { failAndExit } from './lifecycle.js';
 
-/** splitList turns "a,b" into ["a","b"]. */
+/** splitList turns "a,b" into ["a","b"]; no flag, no list. */
 export function splitList(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value === undefined ? undefined : splitCommas(value);
 }
 
 /** addStoreOptions adds --etcd and --etcd-prefix, and how to authenticate to etcd. */
 export function addStoreOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--etcd <urls>', 'etcd endpoints, comma-separated (default: none, in-memory store)').env('TESSERA_ETCD'))
-    .addOption(new Option('--etcd-prefix <prefix>', 'key prefix in etcd (default: /tessera/v1/)').env('TESSERA_ETCD_PREFIX'))
-    .addOption(new Option('--etcd-ca <file>', 'CA certificate of etcd\'s TLS (https:// endpoints)').env('TESSERA_ETCD_CA'))
-    .addOption(new Option('--etcd-cert <file>', 'client certificate for etcd (--client-cert-auth)').env('TESSERA_ETCD_CERT'))
-    .addOption(new Option('--etcd-key <file>', 'its private key').env('TESSERA_ETCD_KEY'))
-    .addOption(new Option('--etcd-user <name>', 'etcd user (RBAC); the password from TESSERA_ETCD_PASSWORD or --etcd-password-file').env('TESSERA_ETCD_USER'))
-    .addOption(new Option('--etcd-password-file <file>', 'file holding the etcd user\'s password').env('TESSERA_ETCD_PASSWORD_FILE'));
+  return addSettingOptions(addSettingOptions(command, STORE_SETTINGS), ETCD_SECURITY_SETTINGS);
 }
 
-/** EtcdFlags are the flags addStoreOptions adds for etcd's security. */
-export interface EtcdFlags {
-  etcdCa?: string;
-  etcdCert?: string;
-  etcdKey?: string;
-  etcdUser?: string;
-  etcdPasswordFile?: string;
-}
+/** EtcdFlags are the flags of ETCD_SECURITY_SETTINGS, as commander parses them. */
+export type EtcdFlags = { [K in keyof typeof ETCD_SECURITY_SETTINGS]?: string };
 
 /** etcdSecurityFrom reads the etcd security flags (the password from a file or TESSERA_ETCD_PASSWORD, never argv). */
 export function etcdSecurityFrom(flags: EtcdFlags, env: NodeJS.ProcessEnv = process.env): EtcdSecurity {
   let password = env.TESSERA_ETCD_PASSWORD;
   if (flags.etcdPasswordFile) {
     const exposed = exposedSecretFile(flags.etcdPasswordFile, statSync(flags.etcdPasswordFile, { throwIfNoEntry: false })?.mode);
-    if (exposed) throw new ConfigError('--etcd-password-file / TESSERA_ETCD_PASSWORD_FILE', exposed);
+    if (exposed) throw new ConfigError(settingName(ETCD_SECURITY_SETTINGS.etcdPasswordFile), exposed);
     try {
       password = readFileSync(flags.etcdPasswordFile, 'utf8').replace(/\r?\n$/, '');
     } catch (err) {
@@ -100,14 +89,26 @@ const MAX_SECRET_FILE_BYTES = 4096;
  * only until it has an identity, so a unit may keep pointing at a token file deleted after the join).
  */
 export function addSecretFileOption(command: Command, secret: { key: string; flag: string }, file: { flag: string; env: string; help: string; missingOk?: boolean }): Command {
-  const fileKey = file.flag.replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
-  return command.addOption(new Option(`${file.flag} <path>`, file.help).env(file.env)).hook('preAction', async (_self, action) => {
-    const path = action.getOptionValue(fileKey) as string | undefined;
+  const option = new Option(`${file.flag} <path>`, file.help).env(file.env);
+  command.addOption(option);
+  return readSecretFileFirst(command, secret, { key: option.attributeName(), flag: file.flag, name: `${file.flag} / ${file.env}`, missingOk: file.missingOk });
+}
+
+/** addSecretFileSetting does what addSecretFileOption does for a secret and its file defined in a settings table (both options already added). */
+export function addSecretFileSetting(command: Command, secret: Setting<unknown>, file: Setting<unknown>, options: { missingOk?: boolean } = {}): Command {
+  const key = (s: Setting<unknown>): string => new Option(s.spec.flag).attributeName();
+  return readSecretFileFirst(command, { key: key(secret), flag: secret.spec.flag }, { key: key(file), flag: file.spec.flag, name: settingName(file), missingOk: options.missingOk });
+}
+
+/** readSecretFileFirst sets the secret from its file before the action runs; `key`s are commander's attribute names, `name` the file setting's for errors. */
+function readSecretFileFirst(command: Command, secret: { key: string; flag: string }, file: { key: string; flag: string; name: string; missingOk: boolean | undefined }): Command {
+  return command.hook('preAction', async (_self, action) => {
+    const path = action.getOptionValue(file.key) as string | undefined;
     if (path === undefined) return;
     try {
       if (action.getOptionValueSource(secret.key) === 'cli') throw new ConfigError(`${secret.flag} / ${file.flag}`, 'expected one of them, not both');
       if (file.missingOk && !existsSync(path)) return;
-      action.setOptionValue(secret.key, await readSecretFile(path, `${file.flag} / ${file.env}`));
+      action.setOptionValue(secret.key, await readSecretFile(path, file.name));
     } catch (err) {
       failAndExit(err);
     }

@@ -1,6 +1,7 @@
 /**
- * serve: how `tessera scheduler` and `tessera gateway` run — open the topology store and the job
- * Kv (etcd, or memory without --etcd), start the server, stop everything in reverse on a signal.
+ * serve: how `tessera scheduler` and `tessera gateway` run — open the process's one Kv (etcd, or
+ * memory without --etcd) and the topology store on it, start the server, stop everything in
+ * reverse on a signal.
  */
 import type { Logger } from '../common/logger.js';
 import type { EtcdSecurity } from '../store/etcd-security.js';
@@ -10,9 +11,8 @@ import { untilSignal, type Stoppable } from './lifecycle.js';
 
 export async function serve(logger: Logger, config: { etcdEndpoints: string[]; etcdPrefix: string }, etcdSecurity: EtcdSecurity, start: (store: TopologyStore, kv: Kv) => Promise<Stoppable>): Promise<void> {
   // Heavy modules load only when a server runs, so every `tessera` start stays quick.
-  const { openKv, openStore } = await import('../store/open-store.js');
+  const { openStore } = await import('../store/open-store.js');
   const store = await openStore({ ...config, logger, etcdSecurity });
-  const kv = await openKv({ ...config, etcdSecurity });
-  const server = await start(store, kv);
-  await untilSignal(logger, [{ stop: () => store.close() }, { stop: () => kv.close() }, server]);
+  const server = await start(store, store.kv);
+  await untilSignal(logger, [{ stop: () => store.kv.close() }, server]);
 }

@@ -199,6 +199,38 @@ export interface RevealedTile {
   proof: Buffer[];
 }
 
+/** ChallengeRequest asks an agent to prove one device by computing a product of this shape from this seed. */
+export interface ChallengeRequest {
+  challengeId: string;
+  seed: Buffer;
+  shape: ChallengeShape;
+  /** "fp16". */
+  precision: string;
+  /** The GPU (index in the hardware report), or -1 for the CPU. */
+  gpuIndex: number;
+  /** The GPU's UUID as reported, so the agent picks the device by identity, not by index. */
+  gpuUuid: string;
+  /** The agent gives up after this long and says so. */
+  deadlineMs: number;
+}
+
+/**
+ * ChallengeCommitment answers a ChallengeRequest: the Merkle root of the product's fingerprints,
+ * or why the agent gave up ("no-runtime", "helper-failed", "deadline"). `device` says what computed it.
+ */
+export type ChallengeCommitment =
+  | { challengeId: string; root: Buffer; computeMs: number; device: string }
+  | { challengeId: string; error: string; errorKind: string; device?: string };
+
+/** RevealRequest asks for some tiles of a committed product. */
+export interface RevealRequest {
+  challengeId: string;
+  tiles: TileRef[];
+}
+
+/** TileAnswer is the agent's reply for one asked tile: the tile, or why it cannot reveal it. */
+export type TileAnswer = (RevealedTile & { challengeId: string }) | { challengeId: string; rowTile: number; colTile: number; error: string };
+
 /** verifyTile checks one revealed tile against the committed root, its fingerprint and the product. */
 export function verifyTile(seed: Buffer, s: ChallengeShape, root: Buffer, tile: RevealedTile, rounds: number): Verdict {
   const { tileRows: R, tileCols: W, inner: K } = s;

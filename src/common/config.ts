@@ -25,6 +25,47 @@ export const durationMs = z.union([z.number(), z.string()]).transform((value, ct
   return ms;
 });
 
+/** BYTE_UNITS: binary units, largest first, so formatBytes picks the largest that divides a size. */
+const BYTE_UNITS: Array<[string, number]> = [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]];
+
+/** parseBytes reads "1048576", "64KiB", "1MiB" or "4GiB" as a number of bytes. */
+export function parseBytes(text: string): number | undefined {
+  const match = /^\s*(\d+)\s*(KiB|MiB|GiB)?\s*$/.exec(text);
+  if (!match) return undefined;
+  return Number(match[1]) * (BYTE_UNITS.find(([unit]) => unit === match[2])?.[1] ?? 1);
+}
+
+/** formatBytes writes a size as parseBytes reads it, in the largest unit that divides it ("64KiB"). */
+export function formatBytes(bytes: number): string {
+  const unit = BYTE_UNITS.find(([, size]) => bytes >= size && bytes % size === 0);
+  return unit ? `${bytes / unit[1]}${unit[0]}` : String(bytes);
+}
+
+/** byteSize is a zod schema for a size given as text (parseBytes) or a number of bytes. */
+export const byteSize = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const bytes = typeof value === 'number' ? value : parseBytes(value);
+  if (bytes === undefined || !Number.isSafeInteger(bytes) || bytes < 0) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a size in bytes such as 1048576 or 1MiB' });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+/** wholeNumber is a zod schema for an integer given as text or a number. */
+export const wholeNumber = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const n = typeof value === 'number' ? value : /^\s*-?\d+\s*$/.test(value) ? Number(value) : undefined;
+  if (n === undefined || !Number.isSafeInteger(n)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a whole number' });
+    return z.NEVER;
+  }
+  return n;
+});
+
+/** splitCommas turns "a, b" into ["a", "b"]. */
+export function splitCommas(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
 /** listenAddress is "host:port" (port 0 picks a free one). */
 export const listenAddress = z
   .string()

@@ -17,7 +17,7 @@ export const JOB_LIMITS = {
   maxShards: 10_000,
   maxInputs: 100_000,
   maxInputBytes: 4096,
-  maxInputsTotalBytes: 2 * 1024 * 1024,
+  maxInputsTotalBytes: 1024 * 1024,
   maxArgs: 256,
   maxArgBytes: 4096,
   maxEnv: 128,
@@ -28,6 +28,11 @@ export const JOB_LIMITS = {
   /** Seven days: longer work should checkpoint and resubmit. */
   maxTimeoutSeconds: 7 * 86_400,
   maxAttempts: 10,
+  /**
+   * The whole spec as stored (JSON) is at most 1 MiB: it is one etcd key, and etcd refuses
+   * requests over 1.5 MiB. Larger data belongs in object storage, named by the inputs.
+   */
+  maxSpecBytes: 1024 * 1024,
 } as const;
 
 /** base64Bytes is the decoded size of a base64 string. */
@@ -122,6 +127,10 @@ export const jobSpecSchema = z
     allowUnsandboxed: z.boolean().default(false),
   })
   .superRefine((spec, ctx) => {
+    const bytes = Buffer.byteLength(JSON.stringify(spec));
+    if (bytes > JOB_LIMITS.maxSpecBytes) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [], message: `expected a job spec of at most ${JOB_LIMITS.maxSpecBytes} bytes in all (this one is ${bytes}): it is stored as one etcd key; put large data in object storage and pass its names as inputs` });
+    }
     if (spec.partition.kind === 'independent' && spec.partition.inputs.length > 0 && spec.partition.shardCount > spec.partition.inputs.length) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['partition', 'shardCount'], message: 'expected no more shards than inputs' });
     }
@@ -144,13 +153,28 @@ export function isTerminalShard(state: ShardState): boolean {
   return state === 'succeeded' || state === 'failed' || state === 'cancelled';
 }
 
-/** JobRecord is /tessera/v1/jobs/<id>. */
+/** ShardCounts: how many of a job's shards are in each state (kept on the job, updated with each change). */
+export type ShardCounts = Record<ShardState, number>;
+
+/** emptyCounts is a job's counts before any shard exists. */
+export function emptyCounts(): ShardCounts {
+  return { pending: 0, placed: 0, running: 0, succeeded: 0, failed: 0, lost: 0, cancelled: 0 };
+}
+
+/**
+ * JobRecord is a job: its status at /tessera/v1/jobs/<id> (small; rewritten as shards change)
+ * and its spec at /tessera/v1/job-specs/<id> (written once at submit).
+ */
 export interface JobRecord {
   id: string;
   tenantId: string;
   spec: JobSpec;
   state: JobState;
   shardCount: number;
+  /** Shards per state. A shard never written is pending at attempt 1. */
+  counts: ShardCounts;
+  /** The sequence of the job's last event: each event key is its sequence, so a stream resumes with a range read from it. */
+  eventSeq: number;
   cancelRequested: boolean;
   createdAtMs: number;
   finishedAtMs?: number;
@@ -159,6 +183,8 @@ export interface JobRecord {
   /** Gang jobs: the attempt all ranks are on, and rank 0's rendezvous port. */
   gangAttempt?: number;
   masterPort?: number;
+  /** Gang jobs: ranks whose final result event is written (results are written in size-bounded batches once all ranks succeeded). */
+  resultsEmitted?: number;
 }
 
 /** ShardRecord is /tessera/v1/shards/<job>/<index>: the current attempt of one shard. */
@@ -220,3 +246,98 @@ export function shardInputs(inputs: string[], shardCount: number, index: number)
 export function shardCountOf(spec: JobSpec): number {
   return spec.partition.kind === 'gang' ? spec.partition.worldSize : spec.partition.shardCount;
 }
+
+/** pendingShard is a shard the store has not written yet: pending at attempt 1. */
+export function pendingShard(jobId: string, index: number): ShardRecord {
+  return { jobId, index, attempt: 1, state: 'pending' };
+}
+
+// ---- stored values, decoded through these schemas (a corrupt value is skipped, never trusted) ----
+
+const shardStateSchema = z.enum(SHARD_STATES);
+const jobStateSchema = z.enum(JOB_STATES);
+
+export const shardRecordSchema: z.ZodType<ShardRecord, z.ZodTypeDef, unknown> = z.object({
+  jobId: z.string(),
+  index: z.number().int().min(0),
+  attempt: z.number().int().min(1),
+  state: shardStateSchema,
+  workerId: z.string().optional(),
+  gpuIndices: z.array(z.number().int()).optional(),
+  placedAtMs: z.number().optional(),
+  startedAtMs: z.number().optional(),
+  finishedAtMs: z.number().optional(),
+  exitCode: z.number().int().optional(),
+  signal: z.string().optional(),
+  wallMs: z.number().optional(),
+  peakRssKib: z.number().optional(),
+  result: z.string().optional(),
+  error: z.string().optional(),
+  outputBytes: z.number().optional(),
+  outputTruncated: z.boolean().optional(),
+});
+
+export const shardCountsSchema: z.ZodType<ShardCounts, z.ZodTypeDef, unknown> = z.object({
+  pending: z.number().int(),
+  placed: z.number().int(),
+  running: z.number().int(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  lost: z.number().int(),
+  cancelled: z.number().int(),
+});
+
+/** JobStatus is the stored job without its spec (the spec has its own key), plus the spec's name for listings. */
+export type JobStatus = Omit<JobRecord, 'spec'> & { name: string };
+
+export const jobStatusSchema: z.ZodType<JobStatus, z.ZodTypeDef, unknown> = z.object({
+  id: z.string(),
+  name: z.string(),
+  tenantId: z.string(),
+  state: jobStateSchema,
+  shardCount: z.number().int().min(1),
+  counts: shardCountsSchema,
+  eventSeq: z.number().int().min(0),
+  cancelRequested: z.boolean(),
+  createdAtMs: z.number(),
+  finishedAtMs: z.number().optional(),
+  lease: z.string(),
+  gangAttempt: z.number().int().optional(),
+  masterPort: z.number().int().optional(),
+  resultsEmitted: z.number().int().optional(),
+});
+
+export const jobEventBodySchema: z.ZodType<JobEventBody, z.ZodTypeDef, unknown> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('job-state'), state: jobStateSchema, message: z.string() }),
+  z.object({ kind: z.literal('shard-state'), index: z.number().int(), attempt: z.number().int(), state: shardStateSchema, workerId: z.string().optional(), message: z.string() }),
+  z.object({ kind: z.literal('log'), index: z.number().int(), attempt: z.number().int(), stream: z.enum(['stdout', 'stderr']), dataBase64: z.string(), truncated: z.boolean(), note: z.string().optional() }),
+  z.object({
+    kind: z.literal('shard-result'),
+    index: z.number().int(),
+    attempt: z.number().int(),
+    state: shardStateSchema,
+    exitCode: z.number().int().optional(),
+    result: z.string().optional(),
+    error: z.string().optional(),
+    wallMs: z.number().optional(),
+    peakRssKib: z.number().optional(),
+    workerId: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('summary'), state: jobStateSchema, succeeded: z.number().int(), failed: z.number().int(), cancelled: z.number().int(), wallMs: z.number(), message: z.string() }),
+]);
+
+/** storedEventSchema is an event as stored: its body and when it was written (the key holds its sequence). */
+export const storedEventSchema = z.intersection(jobEventBodySchema, z.object({ timeMs: z.number() }));
+
+export const storedExplanationSchema: z.ZodType<StoredExplanation, z.ZodTypeDef, unknown> = z.object({
+  shardIndex: z.number().int(),
+  attempt: z.number().int(),
+  timeMs: z.number(),
+  summary: z.string(),
+  nodesTotal: z.number().int(),
+  nodesEvaluated: z.number().int(),
+  filtered: z.record(z.number()),
+  candidates: z.array(
+    z.object({ workerId: z.string(), rejectedBy: z.string().optional(), scores: z.record(z.number()).optional(), total: z.number().optional(), selected: z.boolean().optional() }),
+  ),
+});

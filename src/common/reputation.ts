@@ -8,6 +8,7 @@
  * events it came from, and the scheduler keeps today's fold in memory, one event at a time: the
  * score never needs the whole log.
  */
+import { z } from 'zod';
 
 /** ReputationEvent is one fact in a worker's log, written by the scheduler (never by the agent). */
 export type ReputationEvent =
@@ -36,6 +37,31 @@ export interface DayRollup {
   rttSumSqMs: number;
   events: number;
 }
+
+/** reputationEventSchema reads reputation/<worker>/<day>/…; `gpuHours` came later (older shard events count 0). */
+export const reputationEventSchema: z.ZodType<ReputationEvent, z.ZodTypeDef, unknown> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('connected'), atMs: z.number() }),
+  z.object({ kind: z.literal('disconnected'), atMs: z.number(), reason: z.string() }),
+  z.object({ kind: z.literal('challenge'), atMs: z.number(), passed: z.boolean(), reason: z.string().optional() }),
+  z.object({ kind: z.literal('shard'), atMs: z.number(), outcome: z.enum(['completed', 'lost']), gpuHours: z.number().optional() }),
+  z.object({ kind: z.literal('rtt'), atMs: z.number(), meanMs: z.number(), jitterMs: z.number(), samples: z.number() }),
+]);
+
+/** dayRollupSchema reads reputation-days/<worker>/<day>. */
+export const dayRollupSchema: z.ZodType<DayRollup, z.ZodTypeDef, unknown> = z.object({
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  upMs: z.number(),
+  connectedAtEnd: z.boolean(),
+  connects: z.number(),
+  challengesPassed: z.number(),
+  challengesFailed: z.number(),
+  gpuHoursCompleted: z.number(),
+  gpuHoursLost: z.number(),
+  rttSamples: z.number(),
+  rttSumMs: z.number(),
+  rttSumSqMs: z.number(),
+  events: z.number(),
+});
 
 /** ReputationComponent is one weighted term with the input it came from. */
 export interface ReputationComponent {

@@ -3,6 +3,7 @@
  * it was last verified with — and the rule that turns that into verified, unverified or flagged.
  */
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Hardware } from './hardware.js';
 
 /**
@@ -61,6 +62,44 @@ export interface TrustRecord {
   /** When the worker last left commitments unopened (disconnected between committing and revealing), at most 3. */
   unopenedAtMs?: number[];
 }
+
+export const trustFlagRecordSchema: z.ZodType<TrustFlagRecord, z.ZodTypeDef, unknown> = z.object({
+  reason: z.enum(FLAG_REASONS),
+  detail: z.string(),
+  atMs: z.number(),
+});
+
+export const challengeRecordSchema: z.ZodType<ChallengeRecord, z.ZodTypeDef, unknown> = z.object({
+  atMs: z.number(),
+  gpuIndex: z.number().int(),
+  gpuModel: z.string(),
+  passed: z.boolean(),
+  reason: z.string(),
+  workFlops: z.number(),
+  limitMs: z.number(),
+  roundTripMs: z.number(),
+  claimedTflops: z.number().optional(),
+  provenTflops: z.number().optional(),
+  device: z.string(),
+  verifyMs: z.number(),
+});
+
+/**
+ * trustRecordSchema reads trust/<worker>. Everything after workerId and flags came later and is
+ * optional; records from before per-device challenges carry a `lastChallenge`, which is dropped.
+ */
+export const trustRecordSchema: z.ZodType<TrustRecord, z.ZodTypeDef, unknown> = z.object({
+  workerId: z.string().min(1),
+  flags: z.array(trustFlagRecordSchema),
+  verifiedHardwareHash: z.string().optional(),
+  verifiedAtMs: z.number().optional(),
+  provenGpus: z.array(z.number().int()).optional(),
+  provenHardwareHash: z.string().optional(),
+  unverifiedReason: z.string().optional(),
+  challenges: z.array(challengeRecordSchema).optional(),
+  pendingAtDisconnect: z.boolean().optional(),
+  unopenedAtMs: z.array(z.number()).optional(),
+});
 
 /** TrustState is what supply counts and placement filters read. */
 export type TrustState = 'unverified' | 'verified' | 'flagged';

@@ -4,6 +4,7 @@
  * and CPU cores × milliseconds, split at UTC midnights so each day holds what ran in it. Every
  * report names its window: the seed's networks confused daily with cumulative figures.
  */
+import { z } from 'zod';
 import { InvalidArgument } from './errors.js';
 import type { TenantQuota } from './quota.js';
 
@@ -22,6 +23,13 @@ export interface UsageDay {
   attempts: number;
   updatedAtMs: number;
 }
+
+export const usageDaySchema: z.ZodType<UsageDay, z.ZodTypeDef, unknown> = z.object({
+  gpuMs: z.number(),
+  cpuCoreMs: z.number(),
+  attempts: z.number(),
+  updatedAtMs: z.number(),
+});
 
 /** dayOf is the UTC day of an instant, "2026-11-28". */
 export function dayOf(ms: number): string {

@@ -10,12 +10,10 @@ import { loadServerTls, serverCredentials } from '../common/tls.js';
 import { bindServer, createServer, guardService, isMalformed, loadTesseraProto, shutdownServer, toStatus, unaryHandler } from '../common/grpc.js';
 import type { Logger } from '../common/logger.js';
 import { createRegistry, startMetricsServer } from '../common/metrics-server.js';
-import { workerToWire } from '../common/wire.js';
 import type { TopologyStore } from '../store/topology-store.js';
 import { TopologyView, type WorkerChange } from '../store/topology-view.js';
-import type { WorkerRecord } from '../common/worker.js';
+import { matchesFilter, type WorkerRecord } from '../common/worker.js';
 import type { GatewayConfig } from './config.js';
-import { filterFromWire, matchesFilter, watchEventToWire, workerIdFromWire } from './convert.js';
 import type { Kv } from '../store/kv.js';
 import { JobStore } from '../store/job-store.js';
 import { TenantAuth } from './auth.js';
@@ -26,6 +24,8 @@ import { TrustStore } from '../store/trust-store.js';
 import { TrustView } from '../store/trust-view.js';
 import { fleetSupply, registerSupplyMetrics } from '../common/fleet-metrics.js';
 import { computeReputation } from '../common/reputation.js';
+import { filterFromWire, watchEventToWire, workerIdFromWire } from '../wire/gateway.js';
+import { workerToWire } from '../wire/worker.js';
 
 /** RunningGateway is a started gateway. */
 export interface RunningGateway {

@@ -7,47 +7,17 @@ import type { GatewayServiceHandlers } from '../gen/tessera/v1/GatewayService.js
 import type { StreamJobEventsRequest } from '../gen/tessera/v1/StreamJobEventsRequest.js';
 import type { StreamJobEventsResponseWire } from '../gen/tessera/v1/StreamJobEventsResponse.js';
 import { FailedPrecondition, InvalidArgument, NotFound, ResourceExhausted } from '../common/errors.js';
-import { fromZod, isMalformed, toStatus } from '../common/grpc.js';
-import { eventToWire, explanationToWire, invalidUtf8Path, jobToWire, specFromWire } from '../common/job-wire.js';
-import { jobSpecSchema, type JobEvent, type JobRecord } from '../common/job.js';
+import { isMalformed, toStatus } from '../common/grpc.js';
+import type { JobEvent, JobRecord } from '../common/job.js';
 import type { Logger } from '../common/logger.js';
 import { submitRefusal, type TenantQuota } from '../common/quota.js';
 import type { JobStore, Versioned } from '../store/job-store.js';
+import { jobIdFromWire, jobPageFromWire } from '../wire/gateway.js';
+import { eventToWire, explanationToWire, jobSpecFromWire, jobToWire } from '../wire/job.js';
 import type { TenantAuth } from './auth.js';
 
-const JOB_ID = /^j-[0-9a-f]{16}$/;
 /** CANCEL_RETRIES: a cancel races with scheduler writes to the job record; a few retries settle it. */
 const CANCEL_RETRIES = 5;
-
-/** PROTO_NAMES maps domain field names to the proto's, so an error names the field the caller sent. */
-const PROTO_NAMES: Record<string, string> = {
-  workingDir: 'working_dir',
-  gpuCount: 'gpu_count',
-  gpuModels: 'gpu_models',
-  minGpuMemoryMib: 'min_gpu_memory_mib',
-  cpuCores: 'cpu_cores',
-  memoryMib: 'memory_mib',
-  timeoutSeconds: 'timeout_seconds',
-  maxAttempts: 'max_attempts',
-  contentBase64: 'content',
-  shardCount: 'shard_count',
-  worldSize: 'world_size',
-  requireVerified: 'require_verified',
-  allowUnsandboxed: 'allow_unsandboxed',
-  minReputation: 'min_reputation',
-  minUptime30d: 'min_uptime_30d',
-};
-
-/** protoPath rewrites "spec.partition.shardCount" as "spec.independent.shard_count" and so on. */
-function protoPath(err: InvalidArgument): InvalidArgument {
-  const path = err.fieldPath
-    .replace(/^spec\.partition\.(shardCount|inputs)/, 'spec.independent.$1')
-    .replace(/^spec\.partition\.worldSize/, 'spec.gang.worldSize')
-    .split('.')
-    .map((segment) => segment.replace(/^([A-Za-z0-9]+)(\[\d+\])?$/, (_m, name: string, at: string | undefined) => (PROTO_NAMES[name] ?? name) + (at ?? '')))
-    .join('.');
-  return new InvalidArgument(path === 'spec.partition' ? 'spec.partition (gang or independent)' : path, err.expected);
-}
 
 type JobHandlers = Pick<GatewayServiceHandlers, 'SubmitJob' | 'GetJob' | 'ListJobs' | 'CancelJob' | 'StreamJobEvents' | 'ExplainPlacement'>;
 type Unary = <Req, Res>(method: string, handle: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>) => grpc.handleUnaryCall<Req, Res>;
@@ -59,16 +29,10 @@ export interface JobsApiOptions {
   quotaOf(tenantId: string): Promise<TenantQuota | undefined>;
 }
 
-/** checkJobId refuses a malformed job id before anything is read (the API key included). */
-function checkJobId(jobId: string): string {
-  if (!JOB_ID.test(jobId)) throw new InvalidArgument('job_id', 'expected a job id such as j-0123456789abcdef');
-  return jobId;
-}
-
 export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, options: JobsApiOptions, onStream: (delta: number) => void): JobHandlers {
   /** ownJob reads the caller's job; the id's shape is checked before the caller's key is looked up. */
   async function ownJob(call: { metadata: grpc.Metadata }, jobId: string): Promise<Versioned<JobRecord>> {
-    checkJobId(jobId);
+    jobIdFromWire(jobId);
     const tenantId = await auth.tenantOf(call.metadata);
     const job = await store.getJob(jobId);
     if (!job || job.value.tenantId !== tenantId) throw new NotFound(`job ${jobId} not found`);
@@ -83,43 +47,32 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
   return {
     SubmitJob: unary('SubmitJob', async (request, call) => {
       const tenantId = await auth.tenantOf(call.metadata);
-      const raw = specFromWire(request.spec);
-      if (raw === undefined) throw new InvalidArgument('spec', 'expected a job spec');
-      const badText = invalidUtf8Path(raw);
-      if (badText !== undefined) throw protoPath(new InvalidArgument(`spec.${badText}`, 'expected valid UTF-8 text'));
-      const parsed = jobSpecSchema.safeParse(raw);
-      if (!parsed.success) throw protoPath(fromZod(parsed.error, 'spec'));
-      const refusal = submitRefusal(await options.quotaOf(tenantId), parsed.data);
+      const spec = jobSpecFromWire(request.spec);
+      const refusal = submitRefusal(await options.quotaOf(tenantId), spec);
       if (refusal) throw new ResourceExhausted(refusal);
-      const job = await store.submit(tenantId, parsed.data, { nowMs: Date.now(), retentionMs: options.retentionMs });
+      const job = await store.submit(tenantId, spec, { nowMs: Date.now(), retentionMs: options.retentionMs });
       options.logger.info({ jobId: job.id, tenantId, name: job.spec.name, shards: job.shardCount }, 'job submitted');
       return { jobId: job.id, shardCount: job.shardCount };
     }),
 
     GetJob: unary('GetJob', async (request, call) => {
       const job = await ownJob(call, request.jobId);
-      const shards = (await store.getShards(job.value.id)).map((s) => s.value);
-      return { job: jobToWire(job.value, shards, await summaryOf(job.value.id), true) };
+      const shards = (await store.getShards(job.value)).map((s) => s.value);
+      return { job: jobToWire(job.value, await summaryOf(job.value.id), shards) };
     }),
 
     ListJobs: unary('ListJobs', async (request, call) => {
       const tenantId = await auth.tenantOf(call.metadata);
-      if (request.limit > 1000) throw new InvalidArgument('limit', 'expected at most 1000');
-      const jobs = (await store.listJobs(tenantId)).slice(0, request.limit || 100);
-      const wire = await Promise.all(jobs.map(async (j) => jobToWire(j, (await store.getShards(j.id)).map((s) => s.value), '', false)));
-      return { jobs: wire };
+      const page = await store.listJobs(tenantId, jobPageFromWire(request));
+      return { jobs: page.jobs.map((j) => jobToWire(j, '')), nextPageToken: page.next ?? '' };
     }),
 
     CancelJob: unary('CancelJob', async (request, call) => {
       for (let attempt = 0; attempt < CANCEL_RETRIES; attempt++) {
         const job = await ownJob(call, request.jobId);
-        const shards = (await store.getShards(job.value.id)).map((s) => s.value);
-        if (job.value.cancelRequested || ['succeeded', 'failed', 'cancelled'].includes(job.value.state)) {
-          return { job: jobToWire(job.value, shards, '', true) };
-        }
-        const next = { ...job.value, cancelRequested: true };
-        const ok = await store.apply([{ key: job.key, expect: job.modRevision, value: next }], [{ kind: 'job-state', state: job.value.state, message: 'cancel requested' }], job.value.id, job.value.lease);
-        if (ok !== undefined) return { job: jobToWire(next, shards, '', true) };
+        if (job.value.cancelRequested || ['succeeded', 'failed', 'cancelled'].includes(job.value.state)) return { job: jobToWire(job.value, '') };
+        const done = await store.apply({ job, next: { ...job.value, cancelRequested: true }, events: [{ kind: 'job-state', state: job.value.state, message: 'cancel requested' }] });
+        if (done !== undefined) return { job: jobToWire(done.job, '') };
       }
       throw new FailedPrecondition('the job changed too often to cancel; try again');
     }),
@@ -158,15 +111,40 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
       call.write({ event: eventToWire(event) });
       if (event.kind === 'summary') finish();
     };
-    // Read what is stored, then watch from that revision: no gap, and `last` drops repeats.
-    const { events, revision } = await store.events(job.value.id, last);
-    const pending: JobEvent[] = [];
-    let live = false;
-    const watch = await store.watchEvents(job.value.id, revision, (event) => (live ? send(event) : pending.push(event)));
-    watching.stop = () => watch.stop();
-    for (const event of events) send(event);
-    live = true;
-    for (const event of pending.sort((a, b) => a.sequence - b.sequence)) send(event);
-    if (done) void watch.stop();
+    // Read what is stored after `last`, page by page from its key (never the prefix before it),
+    // then watch from the last page's revision: no gap, and `last` drops repeats. A watch the
+    // store cancels (compaction) is followed by the same read-then-watch from `last`.
+    const follow = async (): Promise<void> => {
+      let revision = 0;
+      for (;;) {
+        const page = await store.events(job.value.id, last);
+        for (const event of page.events) send(event);
+        if (done) return;
+        revision = page.revision;
+        if (!page.more) break;
+      }
+      const pending: JobEvent[] = [];
+      let live = false;
+      const watch = await store.watchEvents(
+        job.value.id,
+        revision,
+        (event) => (live ? send(event) : pending.push(event)),
+        () => {
+          if (!done) follow().catch((err: unknown) => fail(err));
+        },
+      );
+      watching.stop = () => watch.stop();
+      live = true;
+      for (const event of pending.sort((a, b) => a.sequence - b.sequence)) send(event);
+      if (done) void watch.stop();
+    };
+    const fail = (err: unknown): void => {
+      if (done) return;
+      done = true;
+      onStream(-1);
+      void watching.stop?.();
+      if (!call.destroyed) call.emit('error', toStatus(err, options.logger));
+    };
+    await follow();
   }
 }

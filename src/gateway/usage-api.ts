@@ -4,11 +4,10 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { GatewayServiceHandlers } from '../gen/tessera/v1/GatewayService.js';
-import type { GetUsageResponseWire } from '../gen/tessera/v1/GetUsageResponse.js';
 import { NotFound } from '../common/errors.js';
-import { buildReport, quotaState, usageWindow, type UsageReport } from '../common/usage.js';
-import { timestampToWire } from '../common/wire.js';
+import { buildReport, usageWindow, type UsageReport } from '../common/usage.js';
 import type { TenantStore } from '../store/tenant-store.js';
+import { usageToWire } from '../wire/gateway.js';
 import type { TenantAuth } from './auth.js';
 
 type Unary = <Req, Res>(method: string, handle: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>) => grpc.handleUnaryCall<Req, Res>;
@@ -20,24 +19,6 @@ export async function readUsageReport(tenants: TenantStore, tenant: { id: string
   return buildReport(tenant, window, days, quota, nowMs);
 }
 
-/** reportToWire converts a report; the CLI prints the wire form either way. */
-export function reportToWire(report: UsageReport): GetUsageResponseWire {
-  const q = report.quota;
-  return {
-    tenantId: report.tenantId,
-    tenantName: report.tenantName,
-    since: report.window.since,
-    until: report.window.until,
-    window: report.windowText,
-    gpuSeconds: report.total.gpuSeconds,
-    cpuSeconds: report.total.cpuSeconds,
-    attempts: report.total.attempts,
-    days: report.days,
-    ...(q && { quota: quotaState(q) }),
-    asOf: timestampToWire(report.asOfMs),
-  };
-}
-
 /** usageHandlers serves GetUsage: the caller's own usage, the tenant taken from its API key. */
 export function usageHandlers(tenants: TenantStore, auth: TenantAuth, unary: Unary): Pick<GatewayServiceHandlers, 'GetUsage'> {
   return {
@@ -45,7 +26,7 @@ export function usageHandlers(tenants: TenantStore, auth: TenantAuth, unary: Una
       const tenantId = await auth.tenantOf(call.metadata);
       const tenant = await tenants.getTenant(tenantId);
       if (!tenant) throw new NotFound(`tenant ${tenantId} not found`);
-      return reportToWire(await readUsageReport(tenants, tenant, request.since, request.until));
+      return usageToWire(await readUsageReport(tenants, tenant, request.since, request.until));
     }),
   };
 }

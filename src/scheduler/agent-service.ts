@@ -20,17 +20,14 @@ import type { RenewCertificateResponseWire } from '../gen/tessera/v1/RenewCertif
 import type { TopologyStore } from '../store/topology-store.js';
 import { AgentSession } from './agent-session.js';
 import type { SchedulerConfig } from './config.js';
-import { reportFromHello, reportFromJoin } from './convert.js';
 import type { SchedulerMetrics } from './metrics.js';
 import type { AgentLink, JobController } from './jobs/controller.js';
 import type { Flood } from './jobs/output-limits.js';
-import { refFromWire, parseShardUpdate } from './shard-updates.js';
-import { assignToWire } from '../common/job-wire.js';
 import type { JobRecord, ShardRecord } from '../common/job.js';
 import type { TrustLink, TrustManager } from './trust/manager.js';
-import type { ComputeChallengeWire } from '../gen/tessera/v1/ComputeChallenge.js';
-import type { RevealTilesWire } from '../gen/tessera/v1/RevealTiles.js';
-
+import type { ChallengeRequest, RevealRequest } from '../common/challenge.js';
+import type { ShardRef } from '../common/attempt.js';
+import { assignToWire, challengeRequestToWire, commitmentFromWire, refFromWire, reportFromHello, reportFromJoin, revealRequestToWire, shardReportFromWire, tileAnswerFromWire } from '../wire/agent.js';
 
 type ConnectCall = grpc.ServerDuplexStream<ConnectRequest, ConnectResponseWire>;
 
@@ -87,16 +84,16 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
     return this.sendTo(workerId, { assignShard: assignToWire(job, shard, env, this.config.maxAttemptOutputBytes) });
   }
 
-  cancel(workerId: string, ref: { jobId: string; index: number; attempt: number }, reason: string): boolean {
+  cancel(workerId: string, ref: ShardRef, reason: string): boolean {
     return this.sendTo(workerId, { cancelShard: { shard: ref, reason } });
   }
 
-  sendChallenge(workerId: string, message: ComputeChallengeWire): boolean {
-    return this.sendTo(workerId, { computeChallenge: message });
+  sendChallenge(workerId: string, challenge: ChallengeRequest): boolean {
+    return this.sendTo(workerId, { computeChallenge: challengeRequestToWire(challenge) });
   }
 
-  sendReveal(workerId: string, message: RevealTilesWire): boolean {
-    return this.sendTo(workerId, { revealTiles: message });
+  sendReveal(workerId: string, request: RevealRequest): boolean {
+    return this.sendTo(workerId, { revealTiles: revealRequestToWire(request) });
   }
 
   /** sendTo writes to a worker's stream on this replica; false when it is not connected here. */
@@ -290,12 +287,12 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
         session.onHeartbeat(message.heartbeat!);
         return;
       case 'shardUpdate': {
-        const update = parseShardUpdate(message.shardUpdate!);
+        const update = shardReportFromWire(message.shardUpdate!);
         const controller = this.controller;
         if (!controller) return;
         switch (update.kind) {
           case 'started':
-            controller.onStarted(session.workerId, update.ref, update.startedAtMs, update.agentStartedAtMs);
+            controller.onStarted(session.workerId, update.ref, Date.now(), update.startedAtMs);
             return;
           case 'output': {
             const { flood } = controller.onOutput(session.workerId, update.ref, update.stream, update.data, update.truncated);
@@ -312,10 +309,10 @@ export class AgentServiceImpl implements AgentLink, TrustLink {
         return;
       }
       case 'challengeCommit':
-        this.trust?.onCommit(session.workerId, message.challengeCommit!);
+        this.trust?.onCommit(session.workerId, commitmentFromWire(message.challengeCommit!));
         return;
       case 'challengeTile':
-        this.trust?.onTile(session.workerId, message.challengeTile!);
+        this.trust?.onTile(session.workerId, tileAnswerFromWire(message.challengeTile!));
         return;
       case 'pong':
         session.onPong(Number(message.pong!.nonce));

@@ -1,6 +1,7 @@
 /**
  * metrics: what the scheduler exports beside the fleet gauges.
  */
+import { Mirror } from '../store/mirror.js';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** SchedulerMetrics are updated by the agent service. */
@@ -20,6 +21,8 @@ export interface SchedulerMetrics {
   tenantCpuSeconds: Counter<'tenant'>;
   outputBytes: Counter<'outcome'>;
   outputFloods: Counter;
+  passSeconds: Histogram;
+  storeResyncs: Counter;
 }
 
 /** createSchedulerMetrics registers the scheduler's own series. */
@@ -115,6 +118,21 @@ export function createSchedulerMetrics(registry: Registry, streamCount: () => nu
       name: 'tessera_scheduler_output_floods_total',
       help: 'Agents cut off for sending output past the cap they were told (each also flags its worker output-flood).',
       registers: [registry],
+    }),
+    passSeconds: new Histogram({
+      name: 'tessera_scheduler_pass_seconds',
+      help: 'One scheduling pass: lost workers, the jobs that changed, and placement when supply, demand or quotas moved.',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [registry],
+    }),
+    storeResyncs: new Counter({
+      name: 'tessera_store_resyncs_total',
+      help: 'Re-reads of a mirrored prefix after etcd cancelled its watch (its revision was compacted while this process was cut off).',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(Mirror.resyncsTotal);
+      },
     }),
   };
 }

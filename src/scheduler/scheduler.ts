@@ -14,6 +14,8 @@ import { createSchedulerMetrics } from './metrics.js';
 import type { Kv } from '../store/kv.js';
 import { JobStore } from '../store/job-store.js';
 import { JobController } from './jobs/controller.js';
+import { JobCache } from './jobs/cache.js';
+import { TenantStore } from '../store/tenant-store.js';
 import { TrustStore } from '../store/trust-store.js';
 import { TrustView } from '../store/trust-view.js';
 import { TrustManager } from './trust/manager.js';
@@ -40,22 +42,35 @@ export async function startScheduler(config: SchedulerConfig, store: TopologySto
     throw new Error(`this fleet's store (${config.etcdPrefix}) holds a published CA: its schedulers serve TLS, so this one must too (--tls-dir), not --insecure`);
   }
   const registry = createRegistry('scheduler');
-  const view = await TopologyView.start(store);
+  const view = await TopologyView.start(store, logger);
   registerFleetMetrics(registry, () => view);
   const metrics = createSchedulerMetrics(registry, (): number => service.sessions.size);
   const service: AgentServiceImpl = new AgentServiceImpl(config, store, metrics, logger, tls && caOf(tls));
-  const outputLimits = { attemptBytes: config.maxAttemptOutputBytes, jobBytes: config.maxJobOutputBytes, rateBytesPerSec: config.outputRateBytesPerSec, burstBytes: config.outputBurstBytes };
-  const controller = new JobController(new JobStore(kv, config.etcdPrefix), view, service, metrics, logger, outputLimits);
-  service.controller = controller;
-  const trustStore = new TrustStore(kv, config.etcdPrefix);
-  const trustView = await TrustView.start(trustStore);
+  const jobs = new JobStore(kv, config.etcdPrefix, logger);
+  const tenants = new TenantStore(kv, config.etcdPrefix, logger);
+  const cache = new JobCache(jobs, logger);
+  const trustStore = new TrustStore(kv, config.etcdPrefix, logger);
+  // Trust changes (a worker verified, flagged) change what placement may use.
+  const trustView = await TrustView.start(trustStore, logger, () => controller.capacityChanged());
   registerSupplyMetrics(registry, () => view, () => trustView);
   const trust = new TrustManager(trustStore, trustView, view, service, config, metrics, logger);
+  const outputLimits = { attemptBytes: config.maxAttemptOutputBytes, jobBytes: config.maxJobOutputBytes, rateBytesPerSec: config.outputRateBytesPerSec, burstBytes: config.outputBurstBytes };
+  const controller: JobController = new JobController({
+    store: jobs,
+    cache,
+    tenants,
+    topology: view,
+    link: service,
+    metrics,
+    logger,
+    outputLimits,
+    trust: {
+      shardOutcome: (workerId, outcome, gpuHours) => trust.onShardOutcome(workerId, outcome, gpuHours),
+      extras: (worker) => ({ verified: trust.stateOf(worker) === 'verified', reputation: trust.reputation(worker.id), uptime30d: trust.uptime30d(worker.id) }),
+    },
+  });
+  service.controller = controller;
   service.trust = trust;
-  controller.observer = {
-    shardOutcome: (workerId, outcome, gpuHours) => trust.onShardOutcome(workerId, outcome, gpuHours),
-    extras: (worker) => ({ verified: trust.stateOf(worker) === 'verified', reputation: trust.reputation(worker.id), uptime30d: trust.uptime30d(worker.id) }),
-  };
   // A revoked worker's stream closes on every replica as the record change reaches its watch.
   view.on('change', (_change, worker) => {
     if (worker.revokedAtMs !== undefined) void service.revoked(worker.id);

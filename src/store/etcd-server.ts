@@ -53,7 +53,7 @@ export function etcdLimitFlags(options: { quotaBackendBytes?: number; compaction
 export const DEV_QUOTA_BACKEND_BYTES = 1024 * 1024 * 1024;
 
 /** startEtcdServer runs etcd in a fresh data directory and waits until it answers. */
-export async function startEtcdServer(options: { binary?: string; dataDir?: string; quotaBackendBytes?: number; compactionRetention?: string } = {}): Promise<EtcdServer> {
+export async function startEtcdServer(options: { binary?: string; dataDir?: string; quotaBackendBytes?: number; compactionRetention?: string; extraArgs?: string[] } = {}): Promise<EtcdServer> {
   const binary = options.binary ?? findEtcdBinary();
   if (!binary) throw new Error('etcd is not installed: `apt-get install -y etcd-server` (Debian) or pass --etcd URL');
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tessera-etcd-')));
@@ -73,6 +73,7 @@ export async function startEtcdServer(options: { binary?: string; dataDir?: stri
       ...etcdLimitFlags(options),
       '--log-level', 'error',
       '--logger', 'zap',
+      ...(options.extraArgs ?? []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

@@ -20,7 +20,7 @@ export class LeaseKeeper {
 
   constructor(
     private readonly client: Etcd3,
-    private readonly logger: Logger,
+    private readonly logger?: Logger,
   ) {}
 
   /** grant creates a lease of `ttlMs`, rounded up to whole seconds as etcd counts them. */
@@ -36,7 +36,7 @@ export class LeaseKeeper {
     try {
       stream = await this.openStream();
     } catch (err) {
-      this.logger.warn({ err }, 'cannot open the etcd lease keep-alive stream');
+      this.logger?.warn({ err }, 'cannot open the etcd lease keep-alive stream');
       return false;
     }
     return new Promise<boolean>((resolve) => {
@@ -58,7 +58,7 @@ export class LeaseKeeper {
       await this.client.leaseClient.leaseRevoke({ ID: leaseId });
     } catch (err) {
       // Already expired or etcd unreachable: either way the lease will not outlive its TTL.
-      this.logger.debug({ err, leaseId }, 'lease revoke failed');
+      this.logger?.debug({ err, leaseId }, 'lease revoke failed');
     }
   }
 
@@ -93,7 +93,7 @@ export class LeaseKeeper {
         waiter?.(Number(response.TTL) > 0);
       });
       const drop = (err?: Error): void => {
-        if (err) this.logger.warn({ err }, 'etcd lease keep-alive stream ended; reopening on the next renewal');
+        if (err) this.logger?.warn({ err }, 'etcd lease keep-alive stream ended; reopening on the next renewal');
         if (this.stream === opening) this.stream = undefined;
         this.failAll();
       };

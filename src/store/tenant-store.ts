@@ -8,14 +8,18 @@
  *   tenant-quotas/<id>           TenantQuota + updatedAtMs
  *   usage/<id>/<yyyy-mm-dd>      UsageDay, written by the scheduler in the transaction that ends
  *                                each attempt (see scheduler/jobs/meter.ts); never on a lease
+ *
+ * Keys come from Keys; every value is decoded through its schema, and a corrupt one is logged
+ * and skipped.
  */
+import { z } from 'zod';
 import { NotFound, InvalidArgument } from '../common/errors.js';
 import { tenantQuotaSchema, type TenantQuota } from '../common/quota.js';
 import { newSecret, sha256Hex } from '../common/secrets.js';
-import type { UsageDay } from '../common/usage.js';
+import { usageDaySchema, type UsageDay } from '../common/usage.js';
 import { API_KEY_PREFIX, type Tenant, type Versioned } from './job-store.js';
-import { DEFAULT_ROOT } from './keys.js';
-import { parseJson, type Kv, type KvEntry } from './kv.js';
+import { DEFAULT_ROOT, Keys } from './keys.js';
+import { decodeEntry, parseJson, type DecodeLog, type Kv, type KvEntry } from './kv.js';
 
 /** KEY_ID_HEX: a key is named by this many hex digits of its hash (48 bits: unique among any real number of keys). */
 const KEY_ID_HEX = 12;
@@ -28,36 +32,63 @@ export interface ApiKeyInfo {
   createdAtMs?: number;
 }
 
-function decode<T>(entry: KvEntry | undefined): Versioned<T> | undefined {
-  const value = entry && parseJson<T>(entry.value);
-  return entry && value !== undefined ? { key: entry.key, value, modRevision: entry.modRevision } : undefined;
+/** ApiKeyRecord is api-keys/<sha256 of key>; keys made before key listing have no createdAtMs. */
+export interface ApiKeyRecord {
+  tenantId: string;
+  createdAtMs?: number;
 }
+
+export const tenantSchema: z.ZodType<Tenant, z.ZodTypeDef, unknown> = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  createdAtMs: z.number(),
+});
+
+export const apiKeyRecordSchema: z.ZodType<ApiKeyRecord, z.ZodTypeDef, unknown> = z.object({
+  tenantId: z.string().min(1),
+  createdAtMs: z.number().optional(),
+});
 
 /** TenantStore reads and writes tenants' keys, quotas and usage. */
 export class TenantStore {
+  readonly keys: Keys;
+
   constructor(
     readonly kv: Kv,
     readonly root: string = DEFAULT_ROOT,
-  ) {}
-
-  private get apiKeysPrefix(): string {
-    return `${this.root}api-keys/`;
+    /** Where corrupt stored values are reported (the server's logger); silent without one. */
+    private readonly log?: DecodeLog,
+  ) {
+    this.keys = new Keys(root);
   }
+
   get quotasPrefix(): string {
-    return `${this.root}tenant-quotas/`;
+    return this.keys.quotasPrefix;
   }
   quotaKey(tenantId: string): string {
-    return this.quotasPrefix + tenantId;
+    return this.keys.quota(tenantId);
   }
   usagePrefix(tenantId: string): string {
-    return `${this.root}usage/${tenantId}/`;
+    return this.keys.usagePrefix(tenantId);
   }
   usageKey(tenantId: string, day: string): string {
-    return this.usagePrefix(tenantId) + day;
+    return this.keys.usage(tenantId, day);
+  }
+
+  private decode<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, entry: KvEntry | undefined): Versioned<T> | undefined {
+    const value = entry && decodeEntry(schema, entry, this.log);
+    return entry && value !== undefined ? { key: entry.key, value, modRevision: entry.modRevision } : undefined;
+  }
+
+  /** keyInfo names a stored API key by its id, or undefined when its value is corrupt. */
+  private keyInfo(entry: KvEntry): ApiKeyInfo | undefined {
+    const value = decodeEntry(apiKeyRecordSchema, entry, this.log);
+    const keyId = entry.key.slice(this.keys.apiKeysPrefix.length, this.keys.apiKeysPrefix.length + KEY_ID_HEX);
+    return value && { keyId, tenantId: value.tenantId, ...(value.createdAtMs !== undefined && { createdAtMs: value.createdAtMs }) };
   }
 
   async getTenant(tenantId: string): Promise<Tenant | undefined> {
-    return decode<Tenant>(await this.kv.get(`${this.root}tenants/${tenantId}`))?.value;
+    return this.decode(tenantSchema, await this.kv.get(this.keys.tenant(tenantId)))?.value;
   }
 
   /** resolveTenant finds a tenant by id (t-…) or by a name only one tenant has. */
@@ -67,8 +98,8 @@ export class TenantStore {
       if (!tenant) throw new NotFound(`tenant ${idOrName} not found`);
       return tenant;
     }
-    const { entries } = await this.kv.range(`${this.root}tenants/`);
-    const named = entries.map((e) => decode<Tenant>(e)?.value).filter((t): t is Tenant => t?.name === idOrName);
+    const { entries } = await this.kv.range(this.keys.tenantsPrefix);
+    const named = entries.map((e) => decodeEntry(tenantSchema, e, this.log)).filter((t): t is Tenant => t?.name === idOrName);
     if (named.length === 0) throw new NotFound(`no tenant named "${idOrName}"`);
     if (named.length > 1) throw new InvalidArgument('tenant', `several tenants are named "${idOrName}" (${named.map((t) => t.id).join(', ')}); name one by id`);
     return named[0]!;
@@ -76,15 +107,16 @@ export class TenantStore {
 
   /** createKey adds an API key to a tenant; the key is returned once and only its hash is kept. */
   async createKey(tenantId: string, nowMs = Date.now()): Promise<{ apiKey: string; keyId: string }> {
-    const tenantKey = `${this.root}tenants/${tenantId}`;
+    const tenantKey = this.keys.tenant(tenantId);
     const tenant = await this.kv.get(tenantKey);
     if (!tenant) throw new NotFound(`tenant ${tenantId} not found`);
     const apiKey = newSecret(API_KEY_PREFIX);
     const hash = sha256Hex(apiKey);
+    const record: ApiKeyRecord = { tenantId, createdAtMs: nowMs };
     // The tenant must still exist as read, and the hash must be new.
     const { succeeded } = await this.kv.txn({
-      compares: [{ key: tenantKey, modRevision: tenant.modRevision }, { key: this.apiKeysPrefix + hash, modRevision: 0 }],
-      puts: [{ key: this.apiKeysPrefix + hash, value: JSON.stringify({ tenantId, createdAtMs: nowMs }) }],
+      compares: [{ key: tenantKey, modRevision: tenant.modRevision }, { key: this.keys.apiKey(hash), modRevision: 0 }],
+      puts: [{ key: this.keys.apiKey(hash), value: JSON.stringify(record) }],
     });
     if (!succeeded) throw new Error('the tenant changed while its key was created; try again');
     return { apiKey, keyId: hash.slice(0, KEY_ID_HEX) };
@@ -92,12 +124,9 @@ export class TenantStore {
 
   /** listKeys names every key of a tenant (or of all tenants) by id, oldest first. */
   async listKeys(tenantId?: string): Promise<ApiKeyInfo[]> {
-    const { entries } = await this.kv.range(this.apiKeysPrefix);
+    const { entries } = await this.kv.range(this.keys.apiKeysPrefix);
     return entries
-      .map((e) => {
-        const value = parseJson<{ tenantId: string; createdAtMs?: number }>(e.value);
-        return value && { keyId: e.key.slice(this.apiKeysPrefix.length, this.apiKeysPrefix.length + KEY_ID_HEX), tenantId: value.tenantId, ...(value.createdAtMs !== undefined && { createdAtMs: value.createdAtMs }) };
-      })
+      .map((e) => this.keyInfo(e))
       .filter((k): k is ApiKeyInfo => k !== undefined && (tenantId === undefined || k.tenantId === tenantId))
       .sort((a, b) => (a.createdAtMs ?? 0) - (b.createdAtMs ?? 0));
   }
@@ -108,28 +137,29 @@ export class TenantStore {
    */
   async revokeKey(keyOrId: string): Promise<ApiKeyInfo> {
     let key: string;
-    if (keyOrId.startsWith(API_KEY_PREFIX)) key = this.apiKeysPrefix + sha256Hex(keyOrId);
+    if (keyOrId.startsWith(API_KEY_PREFIX)) key = this.keys.apiKey(sha256Hex(keyOrId));
     else if (new RegExp(`^[0-9a-f]{${KEY_ID_HEX}}$`).test(keyOrId)) {
-      const { entries } = await this.kv.range(this.apiKeysPrefix + keyOrId);
+      // A key id is the start of the hash: the keys under it, as a prefix.
+      const { entries } = await this.kv.range(this.keys.apiKey(keyOrId));
       if (entries.length > 1) throw new InvalidArgument('key', `key id ${keyOrId} matches ${entries.length} keys; revoke by the key itself`);
-      key = entries[0]?.key ?? this.apiKeysPrefix + keyOrId;
+      key = entries[0]?.key ?? this.keys.apiKey(keyOrId);
     } else throw new InvalidArgument('key', `expected an API key (${API_KEY_PREFIX}…) or a key id of ${KEY_ID_HEX} hex digits`);
     const entry = await this.kv.get(key);
-    const value = entry && parseJson<{ tenantId: string; createdAtMs?: number }>(entry.value);
-    if (!entry || !value) throw new NotFound('no such API key (already revoked?)');
+    const info = entry && this.keyInfo(entry);
+    if (!entry || !info) throw new NotFound('no such API key (already revoked?)');
     const { succeeded } = await this.kv.txn({ compares: [{ key, modRevision: entry.modRevision }], deletes: [key] });
     if (!succeeded) throw new Error('the key changed while it was revoked; try again');
-    return { keyId: key.slice(this.apiKeysPrefix.length, this.apiKeysPrefix.length + KEY_ID_HEX), tenantId: value.tenantId, ...(value.createdAtMs !== undefined && { createdAtMs: value.createdAtMs }) };
+    return info;
   }
 
   async getQuota(tenantId: string): Promise<TenantQuota | undefined> {
     const entry = await this.kv.get(this.quotaKey(tenantId));
-    return entry && parseQuota(entry.value);
+    return entry && decodeEntry(tenantQuotaSchema, entry, this.log);
   }
 
   /** setQuota replaces a tenant's whole quota (a limit left out is no limit). */
   async setQuota(tenantId: string, quota: TenantQuota, nowMs = Date.now()): Promise<void> {
-    const tenantKey = `${this.root}tenants/${tenantId}`;
+    const tenantKey = this.keys.tenant(tenantId);
     const tenant = await this.kv.get(tenantKey);
     if (!tenant) throw new NotFound(`tenant ${tenantId} not found`);
     const { succeeded } = await this.kv.txn({
@@ -145,7 +175,7 @@ export class TenantStore {
     const { entries } = await this.kv.range(prefix);
     const days = new Map<string, UsageDay>();
     for (const e of entries) {
-      const value = parseJson<UsageDay>(e.value);
+      const value = decodeEntry(usageDaySchema, e, this.log);
       if (value) days.set(e.key.slice(prefix.length), value);
     }
     return days;
@@ -153,7 +183,7 @@ export class TenantStore {
 
   /** usageDay reads one day's counters with the revision the next compare needs. */
   async usageDay(tenantId: string, day: string): Promise<Versioned<UsageDay> | undefined> {
-    return decode<UsageDay>(await this.kv.get(this.usageKey(tenantId, day)));
+    return this.decode(usageDaySchema, await this.kv.get(this.usageKey(tenantId, day)));
   }
 }
 

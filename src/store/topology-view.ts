@@ -1,10 +1,13 @@
 /**
- * topology-view: a watch-fed, in-memory copy of the topology. The gateway and the scheduler's
- * /metrics read it, so both show what the store says, within one watch event of it.
+ * topology-view: a watch-fed, in-memory copy of the topology (workers/ and live/ only, on two
+ * mirrors). The gateway and the scheduler's placement and /metrics read it, so all show what the
+ * store says, within one watch event of it.
  */
 import { EventEmitter } from 'node:events';
+import type { Logger } from '../common/logger.js';
 import type { LiveRecord, WorkerRecord } from '../common/worker.js';
-import type { TopologyEvent, TopologyStore, TopologyWatch } from './topology-store.js';
+import { Mirror } from './mirror.js';
+import type { TopologyStore } from './topology-store.js';
 
 /** WorkerChange says what happened to a worker, for WatchWorkers. */
 export type WorkerChange = 'joined' | 'online' | 'offline' | 'updated';
@@ -13,15 +16,37 @@ export type WorkerChange = 'joined' | 'online' | 'offline' | 'updated';
 export class TopologyView extends EventEmitter<{ change: [WorkerChange, WorkerRecord, boolean] }> {
   readonly workers = new Map<string, WorkerRecord>();
   readonly live = new Map<string, LiveRecord>();
-  private watch: TopologyWatch | undefined;
+  private mirrors: Array<Mirror<unknown>> = [];
 
-  /** start reads the snapshot and follows every later change. */
-  static async start(store: TopologyStore): Promise<TopologyView> {
+  /** start reads workers/ and live/ and follows every later change. */
+  static async start(store: TopologyStore, logger?: Logger): Promise<TopologyView> {
     const view = new TopologyView();
     view.setMaxListeners(0);
-    view.watch = await store.watch((event) => view.apply(event));
-    for (const worker of view.watch.snapshot.workers) view.workers.set(worker.id, worker);
-    for (const [id, live] of view.watch.snapshot.live) view.live.set(id, live);
+    const { keys } = store;
+    const workers = await Mirror.start(store.kv, keys.workersPrefix, store.decodeWorker, {
+      put: (_key, worker) => {
+        const known = view.workers.has(worker.id);
+        view.workers.set(worker.id, worker);
+        view.emit('change', known ? 'updated' : 'joined', worker, view.live.has(worker.id));
+      },
+      delete: (key) => void view.workers.delete(key.slice(keys.workersPrefix.length)),
+    }, logger);
+    const live = await Mirror.start(store.kv, keys.livePrefix, store.decodeLive, {
+      put: (key, record) => {
+        const id = key.slice(keys.livePrefix.length);
+        const wasOnline = view.live.has(id);
+        view.live.set(id, record);
+        const worker = view.workers.get(id);
+        if (worker && !wasOnline) view.emit('change', 'online', worker, true);
+      },
+      delete: (key) => {
+        const id = key.slice(keys.livePrefix.length);
+        if (!view.live.delete(id)) return;
+        const worker = view.workers.get(id);
+        if (worker) view.emit('change', 'offline', worker, false);
+      },
+    }, logger);
+    view.mirrors = [workers, live] as Array<Mirror<unknown>>;
     return view;
   }
 
@@ -30,31 +55,7 @@ export class TopologyView extends EventEmitter<{ change: [WorkerChange, WorkerRe
   }
 
   async stop(): Promise<void> {
-    await this.watch?.stop();
+    await Promise.all(this.mirrors.map((m) => m.stop()));
     this.removeAllListeners();
-  }
-
-  private apply(event: TopologyEvent): void {
-    switch (event.type) {
-      case 'worker': {
-        const known = this.workers.has(event.worker.id);
-        this.workers.set(event.worker.id, event.worker);
-        this.emit('change', known ? 'updated' : 'joined', event.worker, this.live.has(event.worker.id));
-        return;
-      }
-      case 'online': {
-        const wasOnline = this.live.has(event.workerId);
-        this.live.set(event.workerId, event.live);
-        const worker = this.workers.get(event.workerId);
-        if (worker && !wasOnline) this.emit('change', 'online', worker, true);
-        return;
-      }
-      case 'offline': {
-        if (!this.live.delete(event.workerId)) return;
-        const worker = this.workers.get(event.workerId);
-        if (worker) this.emit('change', 'offline', worker, false);
-        return;
-      }
-    }
   }
 }

@@ -9,12 +9,16 @@
  *                                    32-day lease: at most 32 per worker, enough for 30-day windows
  *   device-ids/<kind>/<sha256(id)>   DeviceIdHolder: the first worker whose GPU with that UUID or
  *                                    serial passed a challenge, kept for good (one key per proven id)
+ *
+ * Keys come from Keys; every value is decoded through its schema, and a corrupt one is logged
+ * and skipped (a worker whose trust record cannot be read counts as unverified).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { dayOf, dayStart, foldDay, ROLLUP_RETENTION_DAYS, type DayRollup, type ReputationEvent, type ReputationInputs } from '../common/reputation.js';
-import type { TrustRecord } from '../common/trust.js';
-import { parseJson, type Kv } from './kv.js';
-import { DEFAULT_ROOT } from './keys.js';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { dayOf, dayRollupSchema, dayStart, foldDay, reputationEventSchema, ROLLUP_RETENTION_DAYS, type DayRollup, type ReputationEvent, type ReputationInputs } from '../common/reputation.js';
+import { trustRecordSchema, type TrustRecord } from '../common/trust.js';
+import { decodeEntry, type DecodeLog, type Kv, type KvEntry } from './kv.js';
+import { DEFAULT_ROOT, Keys } from './keys.js';
 
 /** EVENT_RETENTION_MS: raw events for a week and a day: long enough to rebuild a missed rollup or audit a week. */
 export const EVENT_RETENTION_MS = 8 * 86_400_000;
@@ -33,28 +37,53 @@ export interface DeviceIdHolder {
   firstSeenAtMs: number;
 }
 
+export const deviceIdHolderSchema: z.ZodType<DeviceIdHolder, z.ZodTypeDef, unknown> = z.object({
+  kind: z.enum(['uuid', 'serial']),
+  id: z.string(),
+  workerId: z.string().min(1),
+  firstSeenAtMs: z.number(),
+});
+
 export class TrustStore {
+  readonly keys: Keys;
   private lease: { id: string; at: number } | undefined;
   private rollupLease: { id: string; at: number } | undefined;
 
   constructor(
     readonly kv: Kv,
     readonly root: string = DEFAULT_ROOT,
-  ) {}
+    /** Where corrupt stored values are reported (the server's logger); silent without one. */
+    private readonly log?: DecodeLog,
+  ) {
+    this.keys = new Keys(root);
+  }
 
   trustKey(workerId: string): string {
-    return `${this.root}trust/${workerId}`;
+    return this.keys.trust(workerId);
   }
   trustPrefix(): string {
-    return `${this.root}trust/`;
+    return this.keys.trustPrefix;
   }
   eventsPrefix(workerId: string): string {
-    return `${this.root}reputation/${workerId}/`;
+    return this.keys.reputationEvents(workerId);
+  }
+  deviceIdKey(kind: 'uuid' | 'serial', id: string): string {
+    return this.keys.deviceId(kind, id);
+  }
+  rollupsPrefix(workerId: string): string {
+    return this.keys.reputationDays(workerId);
+  }
+
+  /** decodeTrust reads one trust/<worker> value, for readers that range or watch the prefix themselves. */
+  decodeTrust = (entry: KvEntry): TrustRecord | undefined => decodeEntry(trustRecordSchema, entry, this.log);
+
+  private decodeEvents(entries: KvEntry[]): ReputationEvent[] {
+    return entries.map((e) => decodeEntry(reputationEventSchema, e, this.log)).filter((e): e is ReputationEvent => e !== undefined);
   }
 
   async get(workerId: string): Promise<{ record: TrustRecord; modRevision: number } | undefined> {
     const entry = await this.kv.get(this.trustKey(workerId));
-    const record = entry && parseJson<TrustRecord>(entry.value);
+    const record = entry && this.decodeTrust(entry);
     return record && { record, modRevision: entry.modRevision };
   }
 
@@ -66,33 +95,25 @@ export class TrustStore {
 
   async list(): Promise<{ records: TrustRecord[]; revision: number }> {
     const { entries, revision } = await this.kv.range(this.trustPrefix());
-    return { records: entries.map((e) => parseJson<TrustRecord>(e.value)).filter((r): r is TrustRecord => r !== undefined), revision };
+    return { records: entries.map(this.decodeTrust).filter((r): r is TrustRecord => r !== undefined), revision };
   }
 
   async append(workerId: string, event: ReputationEvent): Promise<void> {
     const lease = await this.retentionLease();
-    const key = `${this.eventsPrefix(workerId)}${dayOf(event.atMs)}/${String(event.atMs).padStart(15, '0')}-${randomBytes(3).toString('hex')}`;
+    const key = this.keys.reputationEvent(workerId, event.atMs, randomBytes(3).toString('hex'));
     await this.kv.txn({ puts: [{ key, value: JSON.stringify(event), lease }] });
-  }
-
-  deviceIdKey(kind: 'uuid' | 'serial', id: string): string {
-    return `${this.root}device-ids/${kind}/${createHash('sha256').update(id).digest('hex')}`;
-  }
-
-  rollupsPrefix(workerId: string): string {
-    return `${this.root}reputation-days/${workerId}/`;
   }
 
   /** rollups lists a worker's day rollups (at most 32), oldest first. */
   async rollups(workerId: string): Promise<DayRollup[]> {
     const { entries } = await this.kv.range(this.rollupsPrefix(workerId));
-    return entries.map((e) => parseJson<DayRollup>(e.value)).filter((r): r is DayRollup => r !== undefined);
+    return entries.map((e) => decodeEntry(dayRollupSchema, e, this.log)).filter((r): r is DayRollup => r !== undefined);
   }
 
   /** eventsOfDay reads one UTC day of a worker's events (one range read, bounded by a day). */
   async eventsOfDay(workerId: string, day: string): Promise<ReputationEvent[]> {
-    const { entries } = await this.kv.range(`${this.eventsPrefix(workerId)}${day}/`);
-    return entries.map((e) => parseJson<ReputationEvent>(e.value)).filter((e): e is ReputationEvent => e !== undefined);
+    const { entries } = await this.kv.range(this.keys.reputationEventsOfDay(workerId, day));
+    return this.decodeEvents(entries);
   }
 
   /**
@@ -100,13 +121,13 @@ export class TrustStore {
    * once: replicas racing write the same fold, and the first wins).
    */
   private async rollUp(workerId: string, day: string, previous: DayRollup | undefined): Promise<DayRollup> {
-    const key = `${this.rollupsPrefix(workerId)}${day}`;
+    const key = this.keys.reputationDay(workerId, day);
     const rollup = foldDay(day, previous, await this.eventsOfDay(workerId, day));
     const lease = await this.rollupRetentionLease();
     const { succeeded } = await this.kv.txn({ compares: [{ key, modRevision: 0 }], puts: [{ key, value: JSON.stringify(rollup), lease }] });
     if (succeeded) return rollup;
     const existing = await this.kv.get(key);
-    return (existing && parseJson<DayRollup>(existing.value)) ?? rollup;
+    return (existing && decodeEntry(dayRollupSchema, existing, this.log)) ?? rollup;
   }
 
   /** rollUpMissingDays writes the rollup of every finished day of the last week (since the join) that has none. */
@@ -143,7 +164,7 @@ export class TrustStore {
       const result = await this.kv.txn({ compares: [{ key, modRevision: 0 }], puts: [{ key, value: JSON.stringify(mine) }] });
       if (result.succeeded) return mine;
       const existing = await this.kv.get(key);
-      const holder = existing && parseJson<DeviceIdHolder>(existing.value);
+      const holder = existing && decodeEntry(deviceIdHolderSchema, existing, this.log);
       if (holder) return holder;
     }
     throw new Error(`device id ${kind} ${id}: could not read or record its holder`);
@@ -159,16 +180,16 @@ export class TrustStore {
     return { rollups, today: await this.eventsOfDay(workerId, dayOf(asOfMs)), joinedAtMs, asOfMs };
   }
 
-  /** events lists a worker's retained events (up to 8 days), oldest first: for audits and exports. */
   /** deviceIdHolder is who first proved a device id, if anyone did. */
   async deviceIdHolder(kind: 'uuid' | 'serial', id: string): Promise<DeviceIdHolder | undefined> {
     const entry = await this.kv.get(this.deviceIdKey(kind, id));
-    return entry && parseJson<DeviceIdHolder>(entry.value);
+    return entry && decodeEntry(deviceIdHolderSchema, entry, this.log);
   }
 
+  /** events lists a worker's retained events (up to 8 days), oldest first: for audits and exports. */
   async events(workerId: string): Promise<ReputationEvent[]> {
     const { entries } = await this.kv.range(this.eventsPrefix(workerId));
-    return entries.map((e) => parseJson<ReputationEvent>(e.value)).filter((e): e is ReputationEvent => e !== undefined);
+    return this.decodeEvents(entries);
   }
 
   private async rollupRetentionLease(): Promise<string> {

@@ -1,24 +1,32 @@
 /**
- * trust-view: a watch-fed copy of every trust record, for /metrics, the fleet summary, the
- * gateway and the scheduler's placement.
+ * trust-view: a mirror of every trust record, for /metrics, the fleet summary, the gateway and
+ * the scheduler's placement.
  */
-import type { TrustRecord } from '../common/trust.js';
+import { trustRecordSchema, type TrustRecord } from '../common/trust.js';
+import type { Logger } from '../common/logger.js';
+import { decodeEntry } from './kv.js';
+import { Mirror } from './mirror.js';
 import type { TrustStore } from './trust-store.js';
-import { parseJson } from './kv.js';
 
 export class TrustView {
   readonly records = new Map<string, { record: TrustRecord; modRevision: number }>();
-  private stopWatch: (() => Promise<void>) | undefined;
+  private mirror: Mirror<TrustRecord> | undefined;
 
-  static async start(store: TrustStore): Promise<TrustView> {
+  /** start mirrors trust/; `onChange` hears every change after the first read. */
+  static async start(store: TrustStore, logger?: Logger, onChange?: () => void): Promise<TrustView> {
     const view = new TrustView();
-    const { entries, revision } = await store.kv.range(store.trustPrefix());
-    for (const e of entries) view.apply(e.key, e.value, e.modRevision);
-    const watch = await store.kv.watch(store.trustPrefix(), revision, (change) => {
-      if (change.type === 'delete') view.records.delete(change.entry.key.slice(store.trustPrefix().length));
-      else view.apply(change.entry.key, change.entry.value, change.entry.modRevision);
-    });
-    view.stopWatch = () => watch.stop();
+    const prefix = store.trustPrefix();
+    // A corrupt record is skipped (and logged); the worker then counts as unverified.
+    view.mirror = await Mirror.start(store.kv, prefix, (entry) => decodeEntry(trustRecordSchema, entry, logger), {
+      put: (_key, record, entry) => {
+        view.set(record, entry.modRevision);
+        if (view.mirror) onChange?.();
+      },
+      delete: (key) => {
+        view.records.delete(key.slice(prefix.length));
+        onChange?.();
+      },
+    }, logger);
     return view;
   }
 
@@ -33,12 +41,6 @@ export class TrustView {
   }
 
   async stop(): Promise<void> {
-    await this.stopWatch?.();
-  }
-
-  private apply(_key: string, value: string, modRevision: number): void {
-    // A corrupt record is skipped; the worker then counts as unverified.
-    const record = parseJson<TrustRecord>(value);
-    if (record) this.set(record, modRevision);
+    await this.mirror?.stop();
   }
 }

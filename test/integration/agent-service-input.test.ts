@@ -8,7 +8,7 @@ import type { ConnectRequestWire } from '../../src/gen/tessera/v1/ConnectRequest
 import type { ConnectResponse } from '../../src/gen/tessera/v1/ConnectResponse.js';
 import type { JoinRequestWire } from '../../src/gen/tessera/v1/JoinRequest.js';
 import type { JoinResponse } from '../../src/gen/tessera/v1/JoinResponse.js';
-import { hardwareToWire } from '../../src/common/wire.js';
+import { hardwareToWire } from '../../src/wire/worker.js';
 import { WORKER_ID_METADATA } from '../../src/common/secrets.js';
 import { createJoinToken } from '../../src/store/join-tokens.js';
 import { dumpKeys, startEtcd, type EtcdServer } from '../support/etcd.js';

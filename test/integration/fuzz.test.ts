@@ -19,7 +19,7 @@ import { CLIENT_OPTIONS, loadTesseraProto } from '../../src/common/grpc.js';
 import { createCsr } from '../../src/common/pki.js';
 import { clientCredentials } from '../../src/common/tls.js';
 import { WORKER_ID_METADATA } from '../../src/common/secrets.js';
-import { hardwareToWire } from '../../src/common/wire.js';
+import { hardwareToWire } from '../../src/wire/worker.js';
 import { createJoinToken } from '../../src/store/join-tokens.js';
 import { startEtcd, type EtcdServer } from '../support/etcd.js';
 import { connectSession, gatewayCall, hostileString, jobFileText, joinRequest, LIVE, resolveLive, type ConnectSession, type GatewayCall, type Generated } from '../support/fuzz-arbitraries.js';

@@ -46,11 +46,59 @@ for (const [name, open] of [
       const { revision } = await kv.range(p);
       await kv.txn({ puts: [{ key: `${p}x`, value: 'before-watch' }] });
       const seen: KvWatchEvent[] = [];
-      const watch = await kv.watch(p, revision, (e) => seen.push(e));
+      const watch = await kv.watch(p, revision, { onEvent: (e) => seen.push(e) });
       await kv.txn({ puts: [{ key: `${p}y`, value: 'after-watch' }], deletes: [`${p}x`] });
       await waitFor(() => (seen.length >= 3 ? true : undefined), 5_000, 'three events');
       expect(seen.map((e) => [e.type, e.entry.key.slice(p.length)])).toEqual([['put', 'x'], ['put', 'y'], ['delete', 'x']]);
       await watch.stop();
+      await kv.close();
+    });
+
+    it('pages a prefix in key order, and reads several keys in one request', async () => {
+      const kv = open();
+      const p = prefix();
+      await kv.txn({ puts: Array.from({ length: 7 }, (_, i) => ({ key: `${p}${i}`, value: String(i) })) });
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await kv.page(p, { limit: 3, ...(after !== undefined && { after }) });
+        seen.push(...page.entries.map((e) => e.value));
+        if (!page.more) break;
+        after = page.entries.at(-1)!.key;
+      }
+      expect(seen).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+      expect((await kv.getMany([`${p}5`, `${p}missing`, `${p}0`])).map((e) => e?.value)).toEqual(['5', undefined, '0']);
+      await kv.close();
+    });
+
+    it('keeps a lease alive while renewed, and revokes it with its keys at once', async () => {
+      const kv = open();
+      const p = prefix();
+      const lease = await kv.grantLease(1_000);
+      await kv.txn({ puts: [{ key: `${p}live`, value: 'x', lease }] });
+      expect((await kv.get(`${p}live`))?.lease).toBe(lease);
+      for (let i = 0; i < 4; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        expect(await kv.keepAlive(lease)).toBe(true);
+      }
+      expect(await kv.get(`${p}live`)).toBeDefined();
+      expect(await kv.leaseRenewedAtMs(lease)).toBeGreaterThan(Date.now() - 2_000);
+      await kv.revokeLease(lease);
+      expect(await kv.get(`${p}live`)).toBeUndefined();
+      expect(await kv.keepAlive(lease)).toBe(false);
+      await kv.close();
+    });
+
+    it('cancels a watch that starts before a compaction, so the watcher knows to re-read', async () => {
+      const kv = open();
+      const p = prefix();
+      const first = await kv.txn({ puts: [{ key: `${p}a`, value: '1' }] });
+      const latest = await kv.txn({ puts: [{ key: `${p}a`, value: '2' }] });
+      await kv.compact(latest.revision);
+      const cancelled = await new Promise<string>((resolve) => {
+        void kv.watch(p, first.revision - 1, { onEvent: () => undefined, onCancelled: resolve });
+      });
+      expect(cancelled).toMatch(/compacted/);
       await kv.close();
     });
 

@@ -15,7 +15,7 @@ import type { JobEvent } from '../../src/gen/tessera/v1/JobEvent.js';
 import type { JobSpecWire } from '../../src/gen/tessera/v1/JobSpec.js';
 import type { JoinResponse } from '../../src/gen/tessera/v1/JoinResponse.js';
 import type { Worker } from '../../src/gen/tessera/v1/Worker.js';
-import { hardwareToWire } from '../../src/common/wire.js';
+import { hardwareToWire } from '../../src/wire/worker.js';
 import { WORKER_ID_METADATA } from '../../src/common/secrets.js';
 import { createJoinToken } from '../../src/store/join-tokens.js';
 import { TrustStore } from '../../src/store/trust-store.js';

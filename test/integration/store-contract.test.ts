@@ -1,8 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '../../src/common/logger.js';
-import { EtcdTopologyStore } from '../../src/store/etcd-store.js';
-import { MemoryTopologyStore } from '../../src/store/memory-store.js';
+import { EtcdKv } from '../../src/store/kv-etcd.js';
+import { MemoryKv } from '../../src/store/kv-memory.js';
+import { TopologyStore } from '../../src/store/topology-store.js';
 import { startEtcd, type EtcdServer } from '../support/etcd.js';
 import { describeStoreContract } from '../support/store-contract.js';
 
@@ -18,20 +19,20 @@ afterAll(async () => {
 
 describeStoreContract(
   'in-memory',
-  () => Promise.resolve(new MemoryTopologyStore()),
-  (store) => store.close(),
+  () => Promise.resolve(new TopologyStore(new MemoryKv(), undefined, logger)),
+  (store) => store.kv.close(),
 );
 
 describeStoreContract(
   'etcd',
   async () => {
     // Each test gets its own key root and deletes it afterwards.
-    const store = new EtcdTopologyStore({ endpoints: [etcd.endpoint], root: `/tessera-test-${randomBytes(4).toString('hex')}/v1/`, logger });
-    await store.ping();
-    return store;
+    const kv = new EtcdKv([etcd.endpoint]);
+    await kv.ping();
+    return new TopologyStore(kv, `/tessera-test-${randomBytes(4).toString('hex')}/v1/`, logger);
   },
   async (store) => {
-    await (store as EtcdTopologyStore).deleteAll();
-    await store.close();
+    await store.deleteAll();
+    await store.kv.close();
   },
 );

@@ -20,7 +20,7 @@ import { CLIENT_OPTIONS, loadTesseraProto } from '../../src/common/grpc.js';
 import { createCsr } from '../../src/common/pki.js';
 import { WORKER_ID_METADATA } from '../../src/common/secrets.js';
 import { clientCredentials } from '../../src/common/tls.js';
-import { hardwareToWire } from '../../src/common/wire.js';
+import { hardwareToWire } from '../../src/wire/worker.js';
 import { createJoinToken, splitJoinToken } from '../../src/store/join-tokens.js';
 import { startEtcd, type EtcdServer } from '../support/etcd.js';
 import { runTessera, spawnTessera, stopAll, waitFor } from '../support/processes.js';

@@ -27,14 +27,9 @@ import { Agent } from '../../src/agent/agent.js';
 import { ShardRunner } from '../../src/agent/runner.js';
 import { parseAgentConfig } from '../../src/agent/config.js';
 import { discoverHardware } from '../../src/agent/discovery/index.js';
-import { shapeOf } from '../../src/agent/challenge/responder.js';
-import { answerOnCpu, type CpuAnswer } from '../../src/common/challenge.js';
+import { answerOnCpu, type ChallengeCommitment, type ChallengeRequest, type CpuAnswer, type RevealRequest, type TileAnswer } from '../../src/common/challenge.js';
 import type { Gpu, Hardware } from '../../src/common/hardware.js';
 import { createLogger } from '../../src/common/logger.js';
-import type { ChallengeCommitWire } from '../../src/gen/tessera/v1/ChallengeCommit.js';
-import type { ChallengeTileWire } from '../../src/gen/tessera/v1/ChallengeTile.js';
-import type { ComputeChallenge } from '../../src/gen/tessera/v1/ComputeChallenge.js';
-import type { RevealTiles } from '../../src/gen/tessera/v1/RevealTiles.js';
 import { REPO_ROOT } from './fixtures.js';
 
 const [mode, ...args] = process.argv.slice(2);
@@ -80,28 +75,28 @@ class TorchOnCpu {
 
 class CheatingAgent extends Agent {
   private readonly answers = new Map<string, CpuAnswer>();
-  private first: ChallengeCommitWire | undefined;
+  private first: ChallengeCommitment | undefined;
   private torch: TorchOnCpu | undefined;
 
-  protected override async answerChallenge(challenge: ComputeChallenge): Promise<ChallengeCommitWire> {
+  protected override async answerChallenge(challenge: ChallengeRequest): Promise<ChallengeCommitment> {
     const { challengeId } = challenge;
     if (mode === 'dodge') process.exit(3);
     if (mode === 'replay' && this.first) return { ...this.first, challengeId };
     if (mode === 'cpu-torch') {
       if (!this.torch || this.torch.dead) this.torch = new TorchOnCpu();
-      const s = shapeOf(challenge);
+      const s = challenge.shape;
       const answer = await this.torch.ask({ op: 'challenge', id: challengeId, seed: challenge.seed.toString('hex'), inner: s.inner, tile_rows: s.tileRows, tile_cols: s.tileCols, row_tiles: s.rowTiles, col_tiles: s.colTiles, leaf_bands: s.leafBands, deadline_ms: challenge.deadlineMs, device: 'cpu' }, challenge.deadlineMs);
       if (typeof answer.error === 'string') return { challengeId, error: answer.error, errorKind: String(answer.kind), device: 'cuda:0' };
       return { challengeId, root: Buffer.from(String(answer.root), 'hex'), computeMs: 1, device: 'cuda:0 NVIDIA (torch)' };
     }
-    const answer = await solve(() => answerOnCpu(challenge.seed, shapeOf(challenge), Date.now() + challenge.deadlineMs + 60_000));
+    const answer = await solve(() => answerOnCpu(challenge.seed, challenge.shape, Date.now() + challenge.deadlineMs + 60_000));
     this.answers.set(challengeId, answer!);
     const commit = { challengeId, root: answer!.root, computeMs: 1, device: 'cuda:0' };
     this.first ??= commit;
     return commit;
   }
 
-  protected override async *revealTiles(request: RevealTiles): AsyncIterable<ChallengeTileWire> {
+  protected override async *revealTiles(request: RevealRequest): AsyncIterable<TileAnswer> {
     const answer = this.answers.get(request.challengeId);
     for (const t of request.tiles) {
       if (mode === 'cpu-torch') {

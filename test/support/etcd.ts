@@ -6,8 +6,9 @@ import { startEtcdServer, type EtcdServer } from '../../src/store/etcd-server.js
 
 export type { EtcdServer };
 
-export async function startEtcd(): Promise<EtcdServer> {
-  return startEtcdServer();
+/** startEtcd starts a private etcd; `extraArgs` adds flags (e.g. a smaller --max-request-bytes). */
+export async function startEtcd(extraArgs: string[] = []): Promise<EtcdServer> {
+  return startEtcdServer({ extraArgs });
 }
 
 /** dumpKeys reads every key under a prefix as a plain map, to compare store state before and after. */

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { hardwareToWire } from '../../src/common/wire.js';
+import { hardwareToWire } from '../../src/wire/worker.js';
 import { CPU_HARDWARE } from './workers.js';
 
 /** LIVE: placeholders for values known only while the suite runs; `resolveLive` swaps them in. */

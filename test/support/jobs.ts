@@ -25,9 +25,13 @@ export interface JobFleet {
 }
 
 /** startJobFleet starts etcd, the servers and `agents` agent processes, all online. */
-export async function startJobFleet(agents: number, options: { killGrace?: string; maxOutputBytes?: number; agentArgs?: string[]; scheduler?: Record<string, unknown> } = {}): Promise<JobFleet> {
-  const etcd = await startEtcd();
-  const servers = await startServers(etcd.endpoint, { leaseTtl: '3s', heartbeatInterval: '500ms', ...(options.scheduler && { scheduler: options.scheduler }) });
+export async function startJobFleet(
+  agents: number,
+  options: { killGrace?: string; maxOutputBytes?: number; agentArgs?: string[]; scheduler?: Record<string, unknown>; etcdArgs?: string[]; /** Put the scheduler's etcd connection through this hook's address (a proxy to `endpoint`). */ schedulerEtcd?: (endpoint: string) => Promise<string> } = {},
+): Promise<JobFleet> {
+  const etcd = await startEtcd(options.etcdArgs);
+  const schedulerEtcd = options.schedulerEtcd && (await options.schedulerEtcd(etcd.endpoint));
+  const servers = await startServers(etcd.endpoint, { leaseTtl: '3s', heartbeatInterval: '500ms', ...(options.scheduler && { scheduler: options.scheduler }), ...(schedulerEtcd && { schedulerEtcd }) });
   const stateRoot = await mkdtemp(join(tmpdir(), 'tessera-jobs-'));
   const { token } = await createJoinToken(servers.store, { uses: 100, ttlMs: 3_600_000 });
   const { apiKey } = await servers.jobs.createTenant('test');

@@ -16,7 +16,7 @@ import { parseGatewayConfig } from '../../src/gateway/config.js';
 import { startGateway, type RunningGateway } from '../../src/gateway/gateway.js';
 import { parseSchedulerConfig } from '../../src/scheduler/config.js';
 import { startScheduler, type RunningScheduler } from '../../src/scheduler/scheduler.js';
-import { EtcdTopologyStore } from '../../src/store/etcd-store.js';
+import { TopologyStore } from '../../src/store/topology-store.js';
 import { EtcdKv } from '../../src/store/kv-etcd.js';
 import { JobStore } from '../../src/store/job-store.js';
 
@@ -26,7 +26,7 @@ const serverLogger = process.env.TESSERA_TEST_SERVER_LOG ? createLogger('test-se
 
 /** Servers is one in-process scheduler + gateway sharing an etcd key root. */
 export interface Servers {
-  store: EtcdTopologyStore;
+  store: TopologyStore;
   jobs: JobStore;
   root: string;
   scheduler: RunningScheduler;
@@ -45,7 +45,10 @@ export interface Servers {
  * too) unless `tls`: then both serve TLS from a fresh CA, clients trust it, and join tokens carry
  * its pin.
  */
-export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?: string; heartbeatInterval?: string; helloTimeout?: string; scheduler?: Record<string, unknown>; tls?: boolean } = {}): Promise<Servers> {
+export async function startServers(
+  etcdEndpoint: string,
+  overrides: { leaseTtl?: string; heartbeatInterval?: string; helloTimeout?: string; scheduler?: Record<string, unknown>; tls?: boolean; /** The scheduler reaches etcd here (a proxy the test can cut); the gateway always directly. */ schedulerEtcd?: string } = {},
+): Promise<Servers> {
   const root = `/tessera-test-${randomBytes(4).toString('hex')}/v1/`;
   let tls: Servers['tls'];
   if (overrides.tls) {
@@ -54,9 +57,10 @@ export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?:
     tls = { dir, caFile: join(dir, 'ca.crt'), caPem: await readFile(join(dir, 'ca.crt'), 'utf8'), pin };
   }
   const security = tls ? { tlsDir: tls.dir } : { insecure: true };
-  const store = new EtcdTopologyStore({ endpoints: [etcdEndpoint], root, logger: silentLogger });
   const kv = new EtcdKv([etcdEndpoint]);
+  const store = new TopologyStore(kv, root, silentLogger);
   const jobs = new JobStore(kv, root);
+  const schedulerKv = overrides.schedulerEtcd ? new EtcdKv([overrides.schedulerEtcd]) : kv;
   const scheduler = await startScheduler(
     parseSchedulerConfig({
       listen: '127.0.0.1:0',
@@ -69,8 +73,8 @@ export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?:
       ...security,
       ...overrides.scheduler,
     }),
-    store,
-    kv,
+    schedulerKv === kv ? store : new TopologyStore(schedulerKv, root, silentLogger),
+    schedulerKv,
     serverLogger,
   );
   const gateway = await startGateway(parseGatewayConfig({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', etcdEndpoints: [etcdEndpoint], etcdPrefix: root, ...security }), store, kv, serverLogger);
@@ -93,7 +97,7 @@ export async function startServers(etcdEndpoint: string, overrides: { leaseTtl?:
       await gateway.stop();
       await scheduler.stop();
       await store.deleteAll();
-      await store.close();
+      if (schedulerKv !== kv) await schedulerKv.close();
       await kv.close();
       if (tls) await rm(tls.dir, { recursive: true, force: true });
     },

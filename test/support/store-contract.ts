@@ -9,7 +9,8 @@ import { workerRecord } from './workers.js';
 
 export { CPU_HARDWARE, workerRecord } from './workers.js';
 import { createJoinToken, splitJoinToken } from '../../src/store/join-tokens.js';
-import type { TopologyEvent, TopologyStore } from '../../src/store/topology-store.js';
+import type { TopologyStore } from '../../src/store/topology-store.js';
+import { TopologyView, type WorkerChange } from '../../src/store/topology-view.js';
 import { waitFor } from './processes.js';
 
 /** describeStoreContract registers the contract suite for one store factory. */
@@ -99,20 +100,21 @@ export function describeStoreContract(name: string, open: () => Promise<Topology
       expect((await store.getWorker(record.id))!.online).toBe(true);
     });
 
-    it('watches: a snapshot, then joins, updates, online and offline in order', async () => {
+    it('mirrors into a topology view: a snapshot, then online, updates and offline in order', async () => {
       const before = await joined();
-      const events: TopologyEvent[] = [];
-      const watch = await store.watch((e) => events.push(e));
+      const changes: Array<[WorkerChange, string]> = [];
+      const view = await TopologyView.start(store);
+      view.on('change', (change, worker) => changes.push([change, worker.region]));
       try {
-        expect(watch.snapshot.workers.map((w) => w.id)).toEqual([before.id]);
+        expect([...view.workers.keys()]).toEqual([before.id]);
         const lease = await store.goOnline(before.id, { connectedAtMs: 1, schedulerId: 's1' }, 10_000);
+        await waitFor(() => (view.isOnline(before.id) ? true : undefined), 5_000, 'online in the view');
         await store.updateWorker({ ...before, region: 'us-east' });
         await lease.revoke();
-        await waitFor(() => (events.length >= 3 ? true : undefined), 5_000, 'three watch events');
-        expect(events.map((e) => e.type)).toEqual(['online', 'worker', 'offline']);
-        expect(events[1]).toMatchObject({ type: 'worker', worker: { region: 'us-east' } });
+        await waitFor(() => (changes.length >= 3 ? true : undefined), 5_000, 'three changes');
+        expect(changes).toEqual([['online', 'eu-west'], ['updated', 'us-east'], ['offline', 'us-east']]);
       } finally {
-        await watch.stop();
+        await view.stop();
       }
     });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { jobSpecSchema, shardInputs, type JobRecord, type ShardRecord } from '../../src/common/job.js';
+import { emptyCounts, jobSpecSchema, shardInputs, type JobRecord, type ShardRecord } from '../../src/common/job.js';
 import { shardEnv } from '../../src/scheduler/jobs/env.js';
 import { describe as describeEnd, nextAttempt, retryable, succeeded, withEnd } from '../../src/scheduler/jobs/outcome.js';
 
 const spec = jobSpecSchema.parse({ name: 'j', entrypoint: { command: 'x' }, resources: {}, maxAttempts: 2, partition: { kind: 'gang', worldSize: 3 } });
-const job: JobRecord = { id: 'j-0000000000000001', tenantId: 't', spec, state: 'running', shardCount: 3, cancelRequested: false, createdAtMs: 0, lease: '1', masterPort: 29_501 };
+const job: JobRecord = { id: 'j-0000000000000001', tenantId: 't', spec, state: 'running', shardCount: 3, counts: { ...emptyCounts(), running: 3 }, eventSeq: 1, cancelRequested: false, createdAtMs: 0, lease: '1', masterPort: 29_501 };
 const shard: ShardRecord = { jobId: job.id, index: 1, attempt: 1, state: 'running', workerId: 'w-b', gpuIndices: [2, 3] };
 
 describe('the end of an attempt', () => {

@@ -9,11 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { ComputeChallenge } from '../../gen/tessera/v1/ComputeChallenge.js';
-import type { ChallengeCommitWire } from '../../gen/tessera/v1/ChallengeCommit.js';
-import type { ChallengeTileWire } from '../../gen/tessera/v1/ChallengeTile.js';
-import type { RevealTiles } from '../../gen/tessera/v1/RevealTiles.js';
-import { answerOnCpu, shapeProblem, type ChallengeShape, type TileRef } from '../../common/challenge.js';
+import { answerOnCpu, shapeProblem, type ChallengeCommitment, type ChallengeRequest, type RevealedTile, type RevealRequest, type TileAnswer, type TileRef } from '../../common/challenge.js';
 import type { Gpu } from '../../common/hardware.js';
 import type { Logger } from '../../common/logger.js';
 
@@ -86,12 +82,7 @@ class TorchHelper {
 }
 
 interface Held {
-  reveal(tile: TileRef): Promise<Omit<ChallengeTileWire, 'challengeId'>>;
-}
-
-/** shapeOf reads a challenge's shape. */
-export function shapeOf(c: ComputeChallenge): ChallengeShape {
-  return { inner: c.inner, tileRows: c.tileRows, tileCols: c.tileCols, rowTiles: c.rowTiles, colTiles: c.colTiles, leafBands: c.leafBands };
+  reveal(tile: TileRef): Promise<RevealedTile>;
 }
 
 /** ChallengeResponder answers ComputeChallenge and RevealTiles. */
@@ -161,12 +152,11 @@ export class ChallengeResponder {
     return helper;
   }
 
-  async commit(challenge: ComputeChallenge, gpus: readonly Gpu[]): Promise<ChallengeCommitWire> {
-    const { challengeId } = challenge;
-    const shape = shapeOf(challenge);
+  async commit(challenge: ChallengeRequest, gpus: readonly Gpu[]): Promise<ChallengeCommitment> {
+    const { challengeId, shape } = challenge;
     const problem = shapeProblem(shape);
     if (problem) return { challengeId, error: `refused: ${problem}`, errorKind: 'helper-failed' };
-    if (challenge.gpuIndex < 0) return this.commitOnCpu(challenge, shape);
+    if (challenge.gpuIndex < 0) return this.commitOnCpu(challenge);
     const gpu = gpus[challenge.gpuIndex];
     if (!gpu || (challenge.gpuUuid && gpu.uuid !== challenge.gpuUuid)) return { challengeId, error: `no GPU ${challenge.gpuIndex} with UUID ${challenge.gpuUuid} here`, errorKind: 'helper-failed' };
     // A helper still importing PyTorch (or restarting after it died) would blow the scheduler's
@@ -193,9 +183,9 @@ export class ChallengeResponder {
     }
   }
 
-  private async commitOnCpu(challenge: ComputeChallenge, shape: ChallengeShape): Promise<ChallengeCommitWire> {
+  private async commitOnCpu(challenge: ChallengeRequest): Promise<ChallengeCommitment> {
     const started = Date.now();
-    const answer = await answerOnCpu(challenge.seed, shape, started + challenge.deadlineMs);
+    const answer = await answerOnCpu(challenge.seed, challenge.shape, started + challenge.deadlineMs);
     if (!answer) return { challengeId: challenge.challengeId, error: `gave up: no answer within ${challenge.deadlineMs} ms on the CPU`, errorKind: 'deadline', device: 'cpu (tessera)' };
     this.hold(challenge.challengeId, { reveal: (tile) => Promise.resolve(answer.reveal(tile)) });
     return { challengeId: challenge.challengeId, root: answer.root, computeMs: Date.now() - started, device: 'cpu (tessera)' };
@@ -207,7 +197,7 @@ export class ChallengeResponder {
   }
 
   /** reveal answers each asked tile in turn (one message per tile keeps messages small). */
-  async *reveal(request: RevealTiles): AsyncGenerator<ChallengeTileWire> {
+  async *reveal(request: RevealRequest): AsyncGenerator<TileAnswer> {
     const held = this.held.get(request.challengeId);
     for (const tile of request.tiles) {
       if (!held) {

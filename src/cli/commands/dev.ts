@@ -9,88 +9,36 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, Option } from 'commander';
-import { z } from 'zod';
-import { durationMs, listenAddress, parseConfig } from '../../common/config.js';
+import { Command, type OptionValues } from 'commander';
 import { createLogger, type Logger } from '../../common/logger.js';
 import { splitHostPort } from '../../common/net.js';
 import { findProgram } from '../../common/programs.js';
+import { addSettingOptions, settingsFromFlags } from '../../common/settings.js';
 import { parseGatewayConfig } from '../../gateway/config.js';
 import { parseSchedulerConfig } from '../../scheduler/config.js';
 import type { TopologyStore } from '../../store/topology-store.js';
 import type { EtcdServer } from '../../store/etcd-server.js';
 import type { GatewayServiceClient } from '../../gen/tessera/v1/GatewayService.js';
+import { DEV_SETTINGS, parseDevConfig, type DevConfig } from '../dev-settings.js';
 import { workersTable } from '../format.js';
 import { failAndExit, untilSignal, type Stoppable } from '../lifecycle.js';
-import { addLogOptions, applyLogOptions, splitList, toInt, type LogFlags } from '../options.js';
+import { addLogOptions, applyLogOptions } from '../options.js';
 
 /** TESSERA_BIN is the CLI entry point the agents are started with. */
 const TESSERA_BIN = fileURLToPath(new URL('../../../bin/tessera.js', import.meta.url));
 /** AGENTS_ONLINE_TIMEOUT_MS: agents start in about a second each on 2 cores; allow for a slow machine. */
 const AGENTS_ONLINE_TIMEOUT_MS = 60_000;
 
-const devSchema = z.object({
-  agents: z.number().int().min(0, 'expected 0 or more').max(64, 'expected at most 64 local agents'),
-  store: z.enum(['auto', 'memory', 'etcd']),
-  etcdEndpoints: z.array(z.string().url('expected an etcd URL such as http://127.0.0.1:2379')).default([]),
-  schedulerListen: listenAddress,
-  gatewayListen: listenAddress,
-  schedulerMetricsListen: listenAddress,
-  gatewayMetricsListen: listenAddress,
-  leaseTtl: durationMs,
-  heartbeatInterval: durationMs,
-  exitAfterDemo: z.boolean(),
-  demoJob: z.boolean(),
-  insecure: z.boolean(),
-});
-
-interface Flags extends LogFlags {
-  agents: number;
-  store: string;
-  etcd?: string;
-  schedulerListen: string;
-  gatewayListen: string;
-  schedulerMetricsListen: string;
-  gatewayMetricsListen: string;
-  leaseTtl: string;
-  heartbeatInterval: string;
-  exitAfterDemo?: boolean;
-  demoJob: boolean;
-  insecure?: boolean;
-}
-
 export function devCommand(): Command {
-  return addLogOptions(new Command('dev'))
-    .description('Run a local fleet (scheduler, gateway, N agents) and a demo')
-    .addOption(new Option('--agents <n>', 'local agents to start').argParser(toInt).default(3))
-    .addOption(new Option('--store <kind>', 'auto: etcd if found, else memory').choices(['auto', 'memory', 'etcd']).default('auto'))
-    .addOption(new Option('--etcd <urls>', 'use this etcd instead of starting one').env('TESSERA_ETCD'))
-    .addOption(new Option('--scheduler-listen <host:port>', 'scheduler gRPC').default('127.0.0.1:7070'))
-    .addOption(new Option('--gateway-listen <host:port>', 'gateway gRPC').default('127.0.0.1:7080'))
-    .addOption(new Option('--scheduler-metrics-listen <host:port>', 'scheduler /metrics').default('127.0.0.1:9470'))
-    .addOption(new Option('--gateway-metrics-listen <host:port>', 'gateway /metrics').default('127.0.0.1:9471'))
-    .addOption(new Option('--lease-ttl <duration>', 'worker lease TTL').default('10s'))
-    .addOption(new Option('--heartbeat-interval <duration>', 'agent heartbeat interval').default('2s'))
-    .option('--exit-after-demo', 'stop everything after the demo (for scripts and CI)')
-    .option('--no-demo-job', 'skip the demo job')
-    .option('--insecure', 'serve plaintext (default: TLS with a dev CA made for this run, its paths printed)')
+  const command = addLogOptions(new Command('dev')).description('Run a local fleet (scheduler, gateway, N agents) and a demo');
+  return addSettingOptions(command, DEV_SETTINGS)
     .addHelpText('after', '\nOn a terminal, the fleet\'s logs (JSON lines) go to a file whose path is printed, and the terminal\nshows progress only; --log-format pretty|json puts them on the terminal instead.')
-    .action(async (flags: Flags) => {
+    .action(async (flags: OptionValues) => {
       applyLogOptions(flags);
       const screen = devConsole();
       const logger = createLogger('dev');
       try {
-        const config = parseConfig(devSchema, { ...flags, etcdEndpoints: splitList(flags.etcd), exitAfterDemo: flags.exitAfterDemo ?? false, insecure: flags.insecure ?? false }, {
-          agents: '--agents',
-          etcdEndpoints: '--etcd',
-          schedulerListen: '--scheduler-listen',
-          gatewayListen: '--gateway-listen',
-          schedulerMetricsListen: '--scheduler-metrics-listen',
-          gatewayMetricsListen: '--gateway-metrics-listen',
-          leaseTtl: '--lease-ttl',
-          heartbeatInterval: '--heartbeat-interval',
-        });
-        await runDev(config, logger, screen);
+        await runDev(parseDevConfig(settingsFromFlags(DEV_SETTINGS, flags)), logger, screen);
       } catch (err) {
         failAndExit(err, logger);
       }
@@ -122,9 +70,9 @@ function devConsole(env: NodeJS.ProcessEnv = process.env): DevConsole {
   return { logFile, quiet, say: (text) => quiet && process.stdout.write(`${text}\n`) };
 }
 
-async function runDev(config: z.output<typeof devSchema>, logger: Logger, screen: DevConsole): Promise<void> {
+async function runDev(config: DevConfig, logger: Logger, screen: DevConsole): Promise<void> {
   const { findEtcdBinary, startEtcdServer } = await import('../../store/etcd-server.js');
-  const { openKv, openStore } = await import('../../store/open-store.js');
+  const { openStore } = await import('../../store/open-store.js');
   const { startScheduler } = await import('../../scheduler/scheduler.js');
   const { startGateway } = await import('../../gateway/gateway.js');
   const { createJoinToken } = await import('../../store/join-tokens.js');
@@ -147,8 +95,7 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger, screen
   }
   if (endpoints.length === 0) screen.say('  store       in memory (no etcd found; apt-get install etcd-server, or pass --etcd)');
   const store: TopologyStore = await openStore({ etcdEndpoints: endpoints, etcdPrefix: '/tessera/v1/', logger });
-  parts.push({ stop: () => store.close() });
-  const kv = await openKv({ etcdEndpoints: endpoints });
+  const kv = store.kv;
   parts.push({ stop: () => kv.close() });
 
   // TLS by default, from a CA made for this run; its certificate names every address dev listens on.
@@ -163,7 +110,7 @@ async function runDev(config: z.output<typeof devSchema>, logger: Logger, screen
   } else screen.say('  tls         OFF (--insecure): plaintext on every port');
   const security = tls ? { tlsDir: tls.dir } : { insecure: true };
   const scheduler = await startScheduler(
-    parseSchedulerConfig({ listen: config.schedulerListen, metricsListen: config.schedulerMetricsListen, etcdEndpoints: endpoints, leaseTtlMs: config.leaseTtl, heartbeatIntervalMs: config.heartbeatInterval, ...security }),
+    parseSchedulerConfig({ listen: config.schedulerListen, metricsListen: config.schedulerMetricsListen, etcdEndpoints: endpoints, leaseTtlMs: config.leaseTtlMs, heartbeatIntervalMs: config.heartbeatIntervalMs, ...security }),
     store,
     kv,
     createLogger('scheduler'),

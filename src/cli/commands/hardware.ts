@@ -1,15 +1,16 @@
 /**
  * `tessera hardware`: what this machine's agent would report, for the owner to check before joining.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { AGENT_SETTINGS } from '../../agent/settings.js';
 import { hardwareSchema } from '../../common/hardware.js';
+import { addSettingOptions } from '../../common/settings.js';
 import { hardwareText } from '../format.js';
 
 export function hardwareCommand(): Command {
-  return new Command('hardware')
-    .description("Show the hardware this machine's agent would report")
-    .option('--json', 'print the report as JSON')
-    .addOption(new Option('--nvidia-smi <path>', 'nvidia-smi to run (default: nvidia-smi on PATH)').env('TESSERA_NVIDIA_SMI'))
+  const command = new Command('hardware').description("Show the hardware this machine's agent would report").option('--json', 'print the report as JSON');
+  // The agent's own --nvidia-smi, so both run the same one.
+  return addSettingOptions(command, { nvidiaSmi: AGENT_SETTINGS.nvidiaSmi })
     .action(async (flags: { json?: boolean; nvidiaSmi?: string }) => {
       const { discoverHardware } = await import('../../agent/discovery/index.js');
       const hardware = await discoverHardware({ nvidiaSmi: flags.nvidiaSmi });

@@ -39,7 +39,7 @@ export function joinTokenCommand(): Command {
       const { createJoinToken } = await import('../../store/join-tokens.js');
       const store = await openStore({ ...config, logger, etcdSecurity: etcdSecurityFrom(flags) });
       const { token, expiresAtMs } = await createJoinToken(store, config);
-      await store.close();
+      await store.kv.close();
       process.stdout.write(`${token}\n`);
       process.stderr.write(`valid for ${config.uses} join(s) until ${new Date(expiresAtMs).toISOString()}; it is not shown again\n`);
     } catch (err) {
@@ -98,6 +98,6 @@ async function withTopologyStore<T>(flags: StoreFlags, work: (store: TopologySto
   try {
     return await work(store);
   } finally {
-    await store.close();
+    await store.kv.close();
   }
 }

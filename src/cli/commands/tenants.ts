@@ -26,7 +26,7 @@ export async function withTenantStore<T>(flags: StoreFlags, work: (tenants: Tena
   const { EtcdKv } = await import('../../store/kv-etcd.js');
   const { JobStore } = await import('../../store/job-store.js');
   const { TenantStore } = await import('../../store/tenant-store.js');
-  const kv = new EtcdKv(endpoints, etcdSecurityFrom(flags));
+  const kv = new EtcdKv(endpoints, { security: etcdSecurityFrom(flags) });
   try {
     const root = flags.etcdPrefix ?? '/tessera/v1/';
     return await work(new TenantStore(kv, root), new JobStore(kv, root));

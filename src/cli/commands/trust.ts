@@ -18,7 +18,7 @@ async function trustStore(flags: StoreFlags) {
   if (endpoints.length === 0) throw new Error('--etcd is required: the reputation log lives in the fleet store');
   const { EtcdKv } = await import('../../store/kv-etcd.js');
   const { TrustStore } = await import('../../store/trust-store.js');
-  const kv = new EtcdKv(endpoints, etcdSecurityFrom(flags));
+  const kv = new EtcdKv(endpoints, { security: etcdSecurityFrom(flags) });
   return { kv, store: new TrustStore(kv, flags.etcdPrefix ?? '/tessera/v1/') };
 }
 

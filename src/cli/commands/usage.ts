@@ -4,11 +4,11 @@
  * tenant's from the fleet store (--tenant with --etcd). Both print the same report.
  */
 import { Command, Option } from 'commander';
-import type { GetUsageResponse } from '../../gen/tessera/v1/GetUsageResponse.js';
 import { ConfigError } from '../../common/errors.js';
 import { parseDurationMs } from '../../common/config.js';
 import { quotaText } from '../../common/quota.js';
-import { addDays, DAY_MS, dayOf, isDay, MAX_WINDOW_DAYS, quotaState, type UsageReport } from '../../common/usage.js';
+import { addDays, DAY_MS, dayOf, isDay, MAX_WINDOW_DAYS, type UsageReport } from '../../common/usage.js';
+import { usageFromWire } from '../../wire/gateway.js';
 import { failAndExit } from '../lifecycle.js';
 import { addStoreOptions } from '../options.js';
 import { table } from '../format.js';
@@ -24,21 +24,6 @@ export function sinceFromFlag(text: string | undefined, nowMs: number): string {
     throw new ConfigError('--since', `expected whole days such as 1d, 7d or 30d (at most ${MAX_WINDOW_DAYS}d), or a UTC day such as 2026-11-01`);
   }
   return addDays(dayOf(nowMs), -(ms / DAY_MS - 1));
-}
-
-/** reportFromWire reads a GetUsage answer as the report the operator path builds. */
-export function reportFromWire(r: GetUsageResponse): UsageReport {
-  const q = r.quota;
-  return {
-    tenantId: r.tenantId,
-    tenantName: r.tenantName,
-    window: { since: r.since, until: r.until, days: r.days.length },
-    windowText: r.window,
-    days: r.days.map((d) => ({ day: d.day, gpuSeconds: d.gpuSeconds, cpuSeconds: d.cpuSeconds, attempts: d.attempts })),
-    total: { day: 'total', gpuSeconds: r.gpuSeconds, cpuSeconds: r.cpuSeconds, attempts: r.attempts },
-    ...(q && { quota: quotaState(q) }),
-    asOfMs: r.asOf ? r.asOf.seconds * 1000 + Math.round(r.asOf.nanos / 1e6) : 0,
-  };
 }
 
 const seconds = (s: number): string => s.toFixed(1);
@@ -92,6 +77,6 @@ export function usageCommand(): Command {
       return;
     }
     const { jobCalls } = await import('../gateway-client.js');
-    await withClient(flags, async (client) => print(reportFromWire(await jobCalls(client, flags.apiKey).usage(since, flags.until ?? ''))));
+    await withClient(flags, async (client) => print(usageFromWire(await jobCalls(client, flags.apiKey).usage(since, flags.until ?? ''))));
   });
 }

@@ -28,7 +28,7 @@ export function workersCommand(): Command {
         if (outcome === 'not-found') throw new NotFound(`worker ${workerId} not found`);
         process.stdout.write(`revoked ${workerId}: its stream closes now on every scheduler replica, its credentials are gone, its shards run elsewhere\n`);
       } finally {
-        await store.close();
+        await store.kv.close();
       }
     } catch (err) {
       failAndExit(err);

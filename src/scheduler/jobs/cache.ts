@@ -1,87 +1,238 @@
 /**
- * cache: the scheduler's copy of jobs and shards, fed by etcd watches and by its own commits
- * (with the revision the commit returned), so a pass never waits for its own writes to echo.
+ * cache: the scheduler's copy of live jobs and their shards, fed by mirrors of jobs/, job-specs/
+ * and shards/ (mirror.ts: re-read after a compaction, never rolled back) and by its own commits
+ * (with the revision each commit returned), so a pass never waits for its own writes to echo.
+ *
+ * Kept indexed for the controller, so nothing scans every shard: the shards each worker holds,
+ * the pending shards of each job, and which jobs changed since the last pass (dirty).
  */
-import type { JobRecord, ShardRecord } from '../../common/job.js';
-import { parseJson, type KvEntry } from '../../store/kv.js';
+import { pendingShard, type JobRecord, type JobSpec, type JobStatus, type ShardRecord } from '../../common/job.js';
+import type { DecodeLog } from '../../store/kv.js';
 import type { JobStore, Versioned } from '../../store/job-store.js';
+import { Mirror } from '../../store/mirror.js';
 
-/** JobCache holds every live job and its shards. */
+
+/** isTerminalJob: a job in these states changes no more. */
+export function isTerminalJob(state: JobRecord['state']): boolean {
+  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
+}
+
+/** holds: a shard in these states occupies its worker's GPUs. */
+export function holds(shard: ShardRecord): boolean {
+  return (shard.state === 'placed' || shard.state === 'running') && shard.workerId !== undefined;
+}
+
+/** JobCache holds every live job, the shards the store has written for it, and indexes over them. */
 export class JobCache {
   readonly jobs = new Map<string, Versioned<JobRecord>>();
-  readonly shards = new Map<string, Map<number, Versioned<ShardRecord>>>();
-  private stops: Array<() => Promise<void>> = [];
+  /** Written shards of live jobs (a shard not here is pending at attempt 1). */
+  private readonly shards = new Map<string, Map<number, Versioned<ShardRecord>>>();
+  /** Indices of each live job's pending shards, in the order they became pending. */
+  private readonly pending = new Map<string, Set<number>>();
+  /** For each worker, the shards placed on or running there: job id → indices. */
+  private readonly byWorker = new Map<string, Map<string, Set<number>>>();
+  /** Jobs changed since the controller last took them; a pass works on these (and on what workers' changes touch). */
+  private dirty = new Set<string>();
+  private readonly statuses = new Map<string, Versioned<JobStatus>>();
+  private readonly specs = new Map<string, JobSpec>();
+  private mirrors: Array<Mirror<unknown>> = [];
 
-  constructor(private readonly store: JobStore) {}
+  constructor(
+    private readonly store: JobStore,
+    private readonly log?: DecodeLog & { warn(fields: object, message: string): void },
+  ) {}
 
   /** start loads everything and follows changes; `onChange` runs after each applied change. */
   async start(onChange: () => void): Promise<void> {
-    const [jobs, shards] = await Promise.all([this.store.kv.range(this.store.jobsPrefix()), this.store.kv.range(this.store.shardsPrefix())]);
-    for (const e of jobs.entries) this.applyJob(e);
-    for (const e of shards.entries) this.applyShard(e);
-    const jobWatch = await this.store.kv.watch(this.store.jobsPrefix(), jobs.revision, (c) => {
-      if (c.type === 'delete') this.forgetJob(c.entry.key.slice(this.store.jobsPrefix().length));
-      else this.applyJob(c.entry);
-      onChange();
-    });
-    const shardWatch = await this.store.kv.watch(this.store.shardsPrefix(), shards.revision, (c) => {
-      if (c.type === 'put') this.applyShard(c.entry);
-      onChange();
-    });
-    this.stops = [() => jobWatch.stop(), () => shardWatch.stop()];
+    const { keys } = this.store;
+    const specs = await Mirror.start(this.store.kv, keys.jobSpecsPrefix, this.store.decodeSpec, {
+      put: (key, spec) => {
+        const id = key.slice(keys.jobSpecsPrefix.length);
+        this.specs.set(id, spec);
+        this.join(id);
+      },
+      delete: (key) => void this.specs.delete(key.slice(keys.jobSpecsPrefix.length)),
+    }, this.log);
+    const jobs = await Mirror.start(this.store.kv, keys.jobsPrefix, this.store.decodeStatus, {
+      put: (key, status, entry) => {
+        const current = this.statuses.get(status.id);
+        if (current && current.modRevision >= entry.modRevision) return;
+        this.statuses.set(status.id, { key, value: status, modRevision: entry.modRevision });
+        this.join(status.id);
+        onChange();
+      },
+      delete: (key) => {
+        this.forget(key.slice(keys.jobsPrefix.length));
+        onChange();
+      },
+    }, this.log);
+    const shards = await Mirror.start(this.store.kv, keys.shardsPrefix(), this.store.decodeShard, {
+      put: (key, shard, entry) => {
+        if (!this.finished(shard.jobId)) this.put(shard, entry.modRevision, key);
+        onChange();
+      },
+      delete: () => undefined,
+    }, this.log);
+    this.mirrors = [specs, jobs, shards] as Array<Mirror<unknown>>;
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.stops.map((s) => s()));
+    await Promise.all(this.mirrors.map((m) => m.stop()));
+  }
+
+  /** takeDirty returns the jobs changed since the last call. */
+  takeDirty(): Set<string> {
+    const taken = this.dirty;
+    this.dirty = new Set();
+    return taken;
+  }
+
+  /** markDirty asks the next pass to look at a job again. */
+  markDirty(jobId: string): void {
+    this.dirty.add(jobId);
   }
 
   /** setJob and setShard record a value we wrote, at the revision our commit returned. */
   setJob(value: JobRecord, modRevision: number): void {
-    this.put(this.jobs, value.id, { key: this.store.jobKey(value.id), value, modRevision });
-    this.dropIfFinished(value.id);
+    const current = this.statuses.get(value.id);
+    if (current && current.modRevision > modRevision) return;
+    const { spec, ...status } = value;
+    this.specs.set(value.id, spec);
+    this.statuses.set(value.id, { key: this.store.keys.job(value.id), value: { ...status, name: spec.name }, modRevision });
+    this.join(value.id);
   }
 
   setShard(value: ShardRecord, modRevision: number): void {
-    let map = this.shards.get(value.jobId);
-    if (!map) this.shards.set(value.jobId, (map = new Map<number, Versioned<ShardRecord>>()));
-    this.put(map, value.index, { key: this.store.shardKey(value.jobId, value.index), value, modRevision });
+    this.put(value, modRevision, this.store.keys.shard(value.jobId, value.index));
   }
 
+  /** shard is a shard's current record: stored, or pending at attempt 1 (mod revision 0) when never written. */
+  shard(jobId: string, index: number): Versioned<ShardRecord> | undefined {
+    const job = this.jobs.get(jobId)?.value;
+    if (!job || index < 0 || index >= job.shardCount) return undefined;
+    return this.shards.get(jobId)?.get(index) ?? { key: this.store.keys.shard(jobId, index), value: pendingShard(jobId, index), modRevision: 0 };
+  }
+
+  /** shardsOf returns every shard of a job in index order (gangs: at most 32). */
   shardsOf(jobId: string): Array<Versioned<ShardRecord>> {
-    return [...(this.shards.get(jobId)?.values() ?? [])].sort((a, b) => a.value.index - b.value.index);
+    const job = this.jobs.get(jobId)?.value;
+    return job ? Array.from({ length: job.shardCount }, (_, i) => this.shard(jobId, i)!) : [];
   }
 
-  private applyJob(entry: KvEntry): void {
-    const value = parseJson<JobRecord>(entry.value);
-    if (!value) return;
-    this.put(this.jobs, value.id, { key: entry.key, value, modRevision: entry.modRevision });
-    this.dropIfFinished(value.id);
+  /** storedOf returns the shards the store has written for a job (every placed or running one is). */
+  storedOf(jobId: string): ShardRecord[] {
+    return [...(this.shards.get(jobId)?.values() ?? [])].map((s) => s.value);
   }
 
-  private applyShard(entry: KvEntry): void {
-    const value = parseJson<ShardRecord>(entry.value);
-    // Shards of a finished job are history: the store keeps them, the controller need not.
-    if (value && !this.finished(value.jobId)) this.setShard(value, entry.modRevision);
+  /** pendingOf returns up to `limit` pending shards of a job. */
+  pendingOf(jobId: string, limit = Infinity): Array<Versioned<ShardRecord>> {
+    const found: Array<Versioned<ShardRecord>> = [];
+    for (const index of this.pending.get(jobId) ?? []) {
+      if (found.length >= limit) break;
+      found.push(this.shard(jobId, index)!);
+    }
+    return found;
+  }
+
+  pendingCount(jobId: string): number {
+    return this.pending.get(jobId)?.size ?? 0;
+  }
+
+  /** onWorker lists the shards placed on or running on a worker. */
+  onWorker(workerId: string): Array<Versioned<ShardRecord>> {
+    const found: Array<Versioned<ShardRecord>> = [];
+    for (const [jobId, indices] of this.byWorker.get(workerId) ?? []) for (const index of indices) found.push(this.shard(jobId, index)!);
+    return found;
+  }
+
+  /** busy: the worker holds a placed or running shard. */
+  busy(workerId: string): boolean {
+    return (this.byWorker.get(workerId)?.size ?? 0) > 0;
+  }
+
+  /** workersHolding lists every worker holding shards (for the lost-worker check). */
+  workersHolding(): IterableIterator<string> {
+    return this.byWorker.keys();
+  }
+
+  /** *holding yields every placed or running shard with its job (usage and quota accounting). */
+  *holding(): Generator<{ job: JobRecord; shard: ShardRecord }> {
+    for (const perJob of this.byWorker.values()) {
+      for (const [jobId, indices] of perJob) {
+        const job = this.jobs.get(jobId)?.value;
+        if (!job) continue;
+        for (const index of indices) yield { job, shard: this.shard(jobId, index)!.value };
+      }
+    }
+  }
+
+  /** join makes a job visible once both its status and its spec are known. */
+  private join(jobId: string): void {
+    const status = this.statuses.get(jobId);
+    const spec = this.specs.get(jobId);
+    if (!status || !spec) return;
+    const fresh = !this.jobs.has(jobId);
+    this.jobs.set(jobId, { key: status.key, value: { ...status.value, spec }, modRevision: status.modRevision });
+    if (fresh && !isTerminalJob(status.value.state)) {
+      const pending = new Set<number>();
+      const written = this.shards.get(jobId);
+      for (let i = 0; i < status.value.shardCount; i++) if ((written?.get(i)?.value.state ?? 'pending') === 'pending') pending.add(i);
+      this.pending.set(jobId, pending);
+    }
+    if (isTerminalJob(status.value.state)) this.dropShards(jobId);
+    this.dirty.add(jobId);
+  }
+
+  private put(shard: ShardRecord, modRevision: number, key: string): void {
+    let map = this.shards.get(shard.jobId);
+    const current = map?.get(shard.index);
+    // A watch event older than our own commit must not roll the cache back (nor its echo count as a change).
+    if (current && current.modRevision >= modRevision) return;
+    if (!map) this.shards.set(shard.jobId, (map = new Map<number, Versioned<ShardRecord>>()));
+    if (current) this.unindex(current.value);
+    map.set(shard.index, { key, value: shard, modRevision });
+    this.index(shard);
+    this.dirty.add(shard.jobId);
+  }
+
+  private index(shard: ShardRecord): void {
+    if (holds(shard)) {
+      let perJob = this.byWorker.get(shard.workerId!);
+      if (!perJob) this.byWorker.set(shard.workerId!, (perJob = new Map<string, Set<number>>()));
+      let indices = perJob.get(shard.jobId);
+      if (!indices) perJob.set(shard.jobId, (indices = new Set()));
+      indices.add(shard.index);
+    }
+    const pending = this.pending.get(shard.jobId);
+    if (shard.state === 'pending') pending?.add(shard.index);
+    else pending?.delete(shard.index);
+  }
+
+  private unindex(shard: ShardRecord): void {
+    if (!holds(shard)) return;
+    const perJob = this.byWorker.get(shard.workerId!);
+    const indices = perJob?.get(shard.jobId);
+    indices?.delete(shard.index);
+    if (indices?.size === 0) perJob!.delete(shard.jobId);
+    if (perJob?.size === 0) this.byWorker.delete(shard.workerId!);
   }
 
   private finished(jobId: string): boolean {
-    const state = this.jobs.get(jobId)?.value.state;
-    return state === 'succeeded' || state === 'failed' || state === 'cancelled';
+    const state = this.statuses.get(jobId)?.value.state;
+    return state !== undefined && isTerminalJob(state);
   }
 
-  /** dropIfFinished forgets a finished job's shards, so memory and each pass scale with live jobs only. */
-  private dropIfFinished(jobId: string): void {
-    if (this.finished(jobId)) this.shards.delete(jobId);
-  }
-
-  private forgetJob(jobId: string): void {
-    this.jobs.delete(jobId);
+  /** dropShards forgets a finished job's shards and indexes, so memory and passes scale with live jobs only. */
+  private dropShards(jobId: string): void {
+    for (const { value } of this.shards.get(jobId)?.values() ?? []) this.unindex(value);
     this.shards.delete(jobId);
+    this.pending.delete(jobId);
   }
 
-  private put<K, T>(map: Map<K, Versioned<T>>, id: K, next: Versioned<T>): void {
-    const current = map.get(id);
-    // A watch event older than our own commit must not roll the cache back.
-    if (!current || current.modRevision <= next.modRevision) map.set(id, next);
+  private forget(jobId: string): void {
+    this.dropShards(jobId);
+    this.jobs.delete(jobId);
+    this.statuses.delete(jobId);
+    this.specs.delete(jobId);
   }
 }

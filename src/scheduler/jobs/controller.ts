@@ -3,14 +3,20 @@
  * placements to etcd with compare-and-swap, hands assignments to agents, records what agents
  * report, reruns what lost workers were doing, and finishes jobs — each result exactly once.
  *
- * Every mutation runs on one queue, so within a replica two handlers never race on a shard;
- * across replicas (or against a stale report) the store's compares decide who wins.
+ * A pass does only what changed: the jobs the cache marked dirty, the workers holding shards,
+ * and placement only when supply, demand or quotas moved. The rules for the end of an attempt,
+ * a cancel and a finish are pure (attempt-end.ts); the controller commits their plans. Starts
+ * and output are batched per job into one transaction each, off the placement path. Every
+ * mutation runs on one queue, so within a replica two handlers never race on a shard; across
+ * replicas (or against a stale report) the store's compares decide who wins.
  */
 import { randomInt } from 'node:crypto';
-import { isTerminalShard, type JobEventBody, type JobRecord, type JobState, type ShardRecord } from '../../common/job.js';
+import type { AttemptEnd, ShardRef } from '../../common/attempt.js';
+import { isTerminalShard, type JobEventBody, type JobRecord, type ShardRecord } from '../../common/job.js';
 import type { Logger } from '../../common/logger.js';
-import type { JobStore, StoredExplanation, Versioned, Write } from '../../store/job-store.js';
-import { TenantStore } from '../../store/tenant-store.js';
+import { MAX_TXN_BYTES } from '../../store/kv.js';
+import type { JobStore, StoredExplanation, Versioned } from '../../store/job-store.js';
+import type { TenantStore } from '../../store/tenant-store.js';
 import type { TopologyView } from '../../store/topology-view.js';
 import { placeGang } from '../placement/gang.js';
 import type { NodeIndex } from '../placement/node-index.js';
@@ -18,20 +24,26 @@ import { buildIndex, buildUsage, type NodeExtras } from '../placement/snapshot.j
 import { newPlacementStack } from '../placement/stack.js';
 import type { Explanation, Placement, ShardAsk } from '../placement/types.js';
 import type { UsageTable } from '../placement/usage.js';
-import { JobCache } from './cache.js';
+import { BATCH_SHARDS, planAttemptEnd, planCancel, planFinish, planGangRankEnd, planGangResults, shardEvent, type Plan } from './attempt-end.js';
+import { holds, isTerminalJob, type JobCache } from './cache.js';
 import { shardEnv, type GangLayout } from './env.js';
-import { describe, nextAttempt, resultEvent, retryable, succeeded, withEnd, type AttemptEnd } from './outcome.js';
 import { UsageMeter, type MeterMetrics } from './meter.js';
 import { QuotaGate, type QuotaBook } from './quota-gate.js';
 import { DEFAULT_OUTPUT_LIMITS, OutputLimiter, type OutputAdmission, type OutputLimits } from './output-limits.js';
 
-/** AgentLink is how the controller reaches connected agents (the agent service implements it). */
+/** AgentLink is how the controller reaches connected agents (the agent sessions implement it). */
 export interface AgentLink {
   assign(workerId: string, job: JobRecord, shard: ShardRecord, env: Record<string, string>): boolean;
-  cancel(workerId: string, ref: { jobId: string; index: number; attempt: number }, reason: string): boolean;
+  cancel(workerId: string, ref: ShardRef, reason: string): boolean;
   advertiseAddress(workerId: string): string | undefined;
   /** suspect: the worker's stream broke recently; its lease may still be alive, but new work should go elsewhere. */
   suspect(workerId: string): boolean;
+}
+
+/** TrustFacts: what placement asks of trust, and where shard outcomes go (the reputation log). */
+export interface TrustFacts {
+  extras: NodeExtras;
+  shardOutcome(workerId: string, outcome: 'completed' | 'lost', gpuHours: number): void;
 }
 
 /** ControllerMetrics are observed by the controller. */
@@ -41,22 +53,58 @@ export interface ControllerMetrics extends MeterMetrics {
   shardResults: { inc(labels: { state: string }): void };
   /** Shard output bytes received, by what became of them (stored, or the reason they were dropped). */
   outputBytes?: { inc(labels: { outcome: string }, n?: number): void };
+  /** Seconds per scheduling pass. */
+  passSeconds?: { observe(seconds: number): void };
 }
 
-/** PLACEMENT_BATCH: shards committed per transaction (3 operations each, under etcd's 128). */
-const PLACEMENT_BATCH = 40;
-/** COMMITS_IN_FLIGHT: placement transactions sent at once (measured in bench/: 4 saturates etcd on 2 cores). */
-const COMMITS_IN_FLIGHT = 4;
+/** ControllerParts is everything the controller works with, built before it. */
+export interface ControllerParts {
+  store: JobStore;
+  cache: JobCache;
+  tenants: TenantStore;
+  topology: TopologyView;
+  link: AgentLink;
+  metrics: ControllerMetrics;
+  logger: Logger;
+  trust?: TrustFacts;
+  outputLimits?: OutputLimits;
+}
 
-/** ShardRef names one attempt. */
-export interface ShardRef {
-  jobId: string;
-  index: number;
-  attempt: number;
+/** COMMITS_IN_FLIGHT: jobs whose placements commit at once (each job's batches go in order: each rewrites its status). */
+const COMMITS_IN_FLIGHT = 4;
+/** INDEX_MAX_AGE_MS: the placement index is rebuilt on topology or trust changes, and at least this often (suspicion expires with time). */
+const INDEX_MAX_AGE_MS = 1_000;
+/** SAFETY_PASS_MS: a full placement pass runs at least this often, whatever the change feed said. */
+const SAFETY_PASS_MS = 5_000;
+/** REPORT_FLUSH_MS: starts and output are gathered this long, then written per job in one transaction. */
+const REPORT_FLUSH_MS = 20;
+/** REPORT_RETRIES: a batch of reports that lost a compare is re-checked and retried this often. */
+const REPORT_RETRIES = 3;
+/** END_RETRIES: an attempt end that lost a compare re-reads the job and tries again this often. */
+const END_RETRIES = 3;
+
+interface StartReport {
+  workerId: string;
+  ref: ShardRef;
+  startedAtMs: number;
+  agentStartedAtMs: number;
+}
+interface OutputReport {
+  workerId: string;
+  ref: ShardRef;
+  event: JobEventBody & { kind: 'log' };
 }
 
 export class JobController {
   readonly cache: JobCache;
+  /** output decides on receipt what of agents' output is stored (caps and rate, output-limits.ts). */
+  readonly output: OutputLimiter;
+  private readonly store: JobStore;
+  private readonly topology: TopologyView;
+  private readonly link: AgentLink;
+  private readonly metrics: ControllerMetrics;
+  private readonly logger: Logger;
+  private readonly trust: TrustFacts | undefined;
   private queue: Promise<void> = Promise.resolve();
   private passScheduled = false;
   private readonly stack = newPlacementStack();
@@ -65,41 +113,41 @@ export class JobController {
   private readonly meter: UsageMeter;
   /** quotas holds back placements a tenant's quota does not allow. */
   private readonly quotas: QuotaGate;
-  /** output decides on receipt what of agents' output is stored (caps and rate, output-limits.ts). */
-  readonly output: OutputLimiter;
-  /** observer hears shard outcomes (the reputation log) and supplies trust facts to placement. */
-  observer: { shardOutcome(workerId: string, outcome: 'completed' | 'lost', gpuHours: number): void; extras: NodeExtras } | undefined;
+  /** Jobs with pending shards, not finished and not cancelling: placement's demand. */
+  private readonly waiting = new Set<string>();
+  /** placementDue: supply, demand or quotas moved since the last placement. */
+  private placementDue = true;
+  private index: { built: NodeIndex; atMs: number } | undefined;
+  private lastFullPassMs = 0;
+  private readonly starts = new Map<string, StartReport[]>();
+  private readonly outputs = new Map<string, OutputReport[]>();
+  private flushScheduled = false;
+  private safety: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly store: JobStore,
-    private readonly topology: TopologyView,
-    private readonly link: AgentLink,
-    private readonly metrics: ControllerMetrics,
-    private readonly logger: Logger,
-    outputLimits: OutputLimits = DEFAULT_OUTPUT_LIMITS,
-  ) {
-    this.output = new OutputLimiter(outputLimits);
-    this.cache = new JobCache(store);
-    const tenants = new TenantStore(store.kv, store.root);
-    this.quotas = new QuotaGate(tenants, () => this.kick());
-    this.meter = new UsageMeter(store, tenants, metrics, (tenantId) => this.quotas.invalidate(tenantId));
+  constructor(parts: ControllerParts) {
+    ({ store: this.store, cache: this.cache, topology: this.topology, link: this.link, metrics: this.metrics, logger: this.logger, trust: this.trust } = parts);
+    this.output = new OutputLimiter(parts.outputLimits ?? DEFAULT_OUTPUT_LIMITS);
+    this.quotas = new QuotaGate(parts.tenants, () => this.capacityChanged());
+    this.meter = new UsageMeter(this.store, parts.tenants, this.metrics, (tenantId) => this.quotas.invalidate(tenantId));
   }
 
   async start(): Promise<void> {
     await this.quotas.start();
     await this.cache.start(() => this.kick());
-    this.topology.on('change', () => this.kick());
+    this.topology.on('change', () => this.capacityChanged());
+    this.safety = setInterval(() => this.capacityChanged(), SAFETY_PASS_MS).unref();
     this.kick();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.safety);
     await this.queue;
     await this.quotas.stop();
     await this.cache.stop();
   }
 
-  /** kick asks for a scheduling pass soon; many kicks in a burst make one pass. */
+  /** kick asks for a pass soon; many kicks in a burst make one pass. */
   kick(): void {
     if (this.passScheduled || this.stopped) return;
     this.passScheduled = true;
@@ -109,15 +157,27 @@ export class JobController {
     }, 20).unref();
   }
 
+  /** capacityChanged: workers, their trust or a quota changed — placement runs on the next pass. */
+  capacityChanged(): void {
+    this.placementDue = true;
+    this.index = undefined;
+    this.kick();
+  }
+
   /** idle resolves once queued work is done (tests and shutdown). */
   idle(): Promise<void> {
     return this.queue;
   }
 
+  /** busy: the worker holds a placed or running shard (challenges wait until it does not). */
+  busy(workerId: string): boolean {
+    return this.cache.busy(workerId);
+  }
+
   private enqueue(work: () => Promise<void>): void {
     this.queue = this.queue.then(work).catch((err: unknown) => {
       this.logger.error({ err }, 'job controller step failed; the next pass retries');
-      setTimeout(() => this.kick(), 500).unref();
+      setTimeout(() => this.capacityChanged(), 500).unref();
     });
   }
 
@@ -129,73 +189,54 @@ export class JobController {
     this.enqueue(async () => {
       const activeKeys = new Set(active.map((r) => `${r.jobId}/${r.index}/${r.attempt}`));
       for (const ref of active) {
-        const shard = this.cache.shards.get(ref.jobId)?.get(ref.index)?.value;
+        const shard = this.cache.shard(ref.jobId, ref.index)?.value;
         if (!shard || shard.attempt !== ref.attempt || shard.workerId !== workerId || isTerminalShard(shard.state)) {
           this.link.cancel(workerId, ref, 'stale attempt: the scheduler no longer expects it');
         }
       }
-      for (const [jobId, shards] of this.cache.shards) {
-        const job = this.cache.jobs.get(jobId)?.value;
-        if (!job) continue;
-        for (const index of [...shards.keys()]) {
-          const shard = this.cache.shards.get(jobId)?.get(index)?.value;
-          if (!shard) break;
-          if (shard.workerId !== workerId || (shard.state !== 'placed' && shard.state !== 'running')) continue;
-          if (activeKeys.has(`${jobId}/${shard.index}/${shard.attempt}`)) continue;
-          if (shard.state === 'placed') this.dispatch(job, shard);
-          else await this.endAttempt(job, shard, { lost: true, error: `the agent on ${workerId} restarted and no longer runs it` });
-        }
+      for (const { value: shard } of this.cache.onWorker(workerId)) {
+        if (activeKeys.has(`${shard.jobId}/${shard.index}/${shard.attempt}`)) continue;
+        const job = this.cache.jobs.get(shard.jobId)?.value;
+        const current = this.cache.shard(shard.jobId, shard.index);
+        if (!job || !current || current.value.attempt !== shard.attempt || !holds(current.value)) continue;
+        if (current.value.state === 'placed') this.dispatch(job, current.value);
+        else await this.endAttempt(current.value, workerId, { lost: true, error: `the agent on ${workerId} restarted and no longer runs it` });
       }
     });
   }
 
   /** onStarted: `agentStartedAtMs` is the agent's clock, trusted for the latency metric only when plausible. */
   onStarted(workerId: string, ref: ShardRef, startedAtMs: number, agentStartedAtMs = startedAtMs): void {
-    this.enqueue(async () => {
-      const found = this.current(ref, workerId);
-      if (!found || found.shard.value.state !== 'placed') return;
-      const { job, shard } = found;
-      const next: ShardRecord = { ...shard.value, state: 'running', startedAtMs };
-      const revision = await this.store.apply([{ key: shard.key, expect: shard.modRevision, value: next }], [shardEvent(next, `running on ${workerId}`)], job.id, job.lease);
-      if (revision === undefined) return;
-      this.cache.setShard(next, revision);
-      const placedAt = shard.value.placedAtMs;
-      if (placedAt) {
-        // Clocks differ across machines: use the agent's start time only when it falls between placement and receipt.
-        const began = agentStartedAtMs >= placedAt && agentStartedAtMs <= startedAtMs ? agentStartedAtMs : startedAtMs;
-        this.metrics.dispatchLatency.observe((began - placedAt) / 1000);
-      }
-      if (job.state === 'pending') await this.setJobState(job.id, 'running', 'first shard running');
-    });
+    const list = this.starts.get(ref.jobId) ?? [];
+    list.push({ workerId, ref, startedAtMs, agentStartedAtMs });
+    this.starts.set(ref.jobId, list);
+    this.scheduleFlush();
   }
 
   /**
-   * onOutput decides at once what of a chunk is kept (output-limits.ts) and queues only that, so
-   * an agent sending faster than etcd writes never grows the queue. A flood — output past the cap
-   * the agent was told — ends the attempt as lost (it reruns elsewhere); the caller cuts the
+   * onOutput decides at once what of a chunk is kept (output-limits.ts) and gathers only that,
+   * so an agent sending faster than etcd writes never grows a queue. A flood — output past the
+   * cap the agent was told — ends the attempt as lost (it reruns elsewhere); the caller cuts the
    * agent off and flags the worker.
    */
   onOutput(workerId: string, ref: ShardRef, stream: 'stdout' | 'stderr', data: Buffer, truncated: boolean): OutputAdmission {
-    const state = this.current(ref, workerId)?.shard.value.state;
-    const expected = state === 'placed' || state === 'running';
+    const shard = this.current(ref, workerId)?.shard.value;
+    const expected = shard !== undefined && holds(shard);
     const admission = expected ? this.output.admit(ref, data, truncated) : this.output.strayOutput(workerId, ref, data.length);
     const chunk = admission.chunk;
     if (chunk?.data.length) this.metrics.outputBytes?.inc({ outcome: 'stored' }, chunk.data.length);
     if (admission.dropped) this.metrics.outputBytes?.inc({ outcome: `dropped_${admission.reason ?? 'attempt_cap'}` }, admission.dropped);
     if (chunk) {
-      this.enqueue(async () => {
-        const found = this.current(ref, workerId);
-        if (!found) return;
-        const event: JobEventBody = { kind: 'log', index: ref.index, attempt: ref.attempt, stream, dataBase64: chunk.data.toString('base64'), truncated: chunk.truncated, ...(chunk.note && { note: chunk.note }) };
-        // The shard key's revision guards the chunk: output of a superseded attempt is dropped.
-        await this.store.apply([], [event], found.job.id, found.job.lease, [{ key: found.shard.key, modRevision: found.shard.modRevision }]);
-      });
+      const list = this.outputs.get(ref.jobId) ?? [];
+      list.push({ workerId, ref, event: { kind: 'log', index: ref.index, attempt: ref.attempt, stream, dataBase64: chunk.data.toString('base64'), truncated: chunk.truncated, ...(chunk.note && { note: chunk.note }) } });
+      this.outputs.set(ref.jobId, list);
+      this.scheduleFlush();
     }
     if (admission.flood && expected) {
       this.enqueue(async () => {
         const found = this.current(ref, workerId);
-        if (!found || (found.shard.value.state !== 'placed' && found.shard.value.state !== 'running')) return;
-        await this.endAttempt(found.job, found.shard.value, { lost: true, error: `worker ${workerId} cut off: it ${admission.flood!.message}` });
+        if (!found || !holds(found.shard.value)) return;
+        await this.endAttempt(found.shard.value, workerId, { lost: true, error: `worker ${workerId} cut off: it ${admission.flood!.message}` });
       });
     }
     return admission;
@@ -204,87 +245,238 @@ export class JobController {
   /** onFinished records an attempt's end; `ack` runs once the report is recorded or known stale. */
   onFinished(workerId: string, ref: ShardRef, end: AttemptEnd, ack: () => void): void {
     this.enqueue(async () => {
+      // Starts and output gathered before the end are written first, in order.
+      await this.flushReports();
       const found = this.current(ref, workerId);
-      if (found && (found.shard.value.state === 'placed' || found.shard.value.state === 'running')) {
+      if (found && holds(found.shard.value)) {
         // The record says truncated when the scheduler dropped output too, whatever the agent says.
-        await this.endAttempt(found.job, found.shard.value, this.output.cutShort(ref) ? { ...end, outputTruncated: true } : end);
+        await this.endAttempt(found.shard.value, workerId, this.output.cutShort(ref) ? { ...end, outputTruncated: true } : end);
       }
       ack();
     });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.stopped) return;
+    this.flushScheduled = true;
+    setTimeout(() => this.enqueue(() => this.flushReports()), REPORT_FLUSH_MS).unref();
+  }
+
+  /** flushReports writes the gathered starts and output: per job, in transactions under etcd's limits. */
+  private async flushReports(): Promise<void> {
+    this.flushScheduled = false;
+    const jobIds = new Set([...this.starts.keys(), ...this.outputs.keys()]);
+    for (const jobId of jobIds) {
+      const starts = this.starts.get(jobId) ?? [];
+      const outputs = this.outputs.get(jobId) ?? [];
+      this.starts.delete(jobId);
+      this.outputs.delete(jobId);
+      for (let attempt = 0; attempt < REPORT_RETRIES; attempt++) {
+        if (await this.writeReports(jobId, starts, outputs)) break;
+        await this.refresh(jobId, [...starts, ...outputs].map((r) => r.ref.index));
+      }
+    }
+  }
+
+  /** writeReports commits one job's starts and output; false when a compare failed (the caller refreshes and retries). */
+  private async writeReports(jobId: string, starts: StartReport[], outputs: OutputReport[]): Promise<boolean> {
+    while (starts.length || outputs.length) {
+      const job = this.cache.jobs.get(jobId);
+      if (!job || isTerminalJob(job.value.state)) return true;
+      let [s0, o0] = [0, 0];
+      const shards: Array<{ current: Versioned<ShardRecord>; next: ShardRecord }> = [];
+      const events: JobEventBody[] = [];
+      const guards = new Map<string, number>();
+      const latencies: number[] = [];
+      let bytes = 0;
+      while (s0 < starts.length && shards.length < BATCH_SHARDS) {
+        const s = starts[s0]!;
+        const found = this.current(s.ref, s.workerId);
+        if (found?.shard.value.state === 'placed' && !shards.some((c) => c.current.key === found.shard.key)) {
+          const next: ShardRecord = { ...found.shard.value, state: 'running', startedAtMs: s.startedAtMs };
+          shards.push({ current: found.shard, next });
+          events.push(shardEvent(next, `running on ${s.workerId}`));
+          const placedAt = found.shard.value.placedAtMs;
+          // Clocks differ across machines: use the agent's start time only when it falls between placement and receipt.
+          if (placedAt) latencies.push(((s.agentStartedAtMs >= placedAt && s.agentStartedAtMs <= s.startedAtMs ? s.agentStartedAtMs : s.startedAtMs) - placedAt) / 1000);
+        }
+        s0++;
+      }
+      while (o0 < outputs.length && events.length < 2 * BATCH_SHARDS) {
+        const o = outputs[o0]!;
+        const size = o.event.dataBase64.length + 256;
+        if (events.length && bytes + size > MAX_TXN_BYTES / 2) break;
+        const found = this.current(o.ref, o.workerId);
+        // The shard key's revision guards the chunk: output of a superseded attempt is dropped.
+        if (found && holds(found.shard.value)) {
+          const pendingStart = shards.find((c) => c.current.key === found.shard.key);
+          if (!pendingStart) guards.set(found.shard.key, found.shard.modRevision);
+          events.push(o.event);
+          bytes += size;
+        }
+        o0++;
+      }
+      const consume = (): void => {
+        starts.splice(0, s0);
+        outputs.splice(0, o0);
+      };
+      if (!events.length) {
+        consume();
+        continue;
+      }
+      const next = job.value.state === 'pending' && shards.length ? { ...job.value, state: 'running' as const } : undefined;
+      if (next) events.push({ kind: 'job-state', state: 'running', message: 'first shard running' });
+      const done = await this.store.apply({ job, ...(next && { next }), shards, events, guards: [...guards].map(([key, modRevision]) => ({ key, modRevision })) });
+      if (!done) return false;
+      consume();
+      this.cache.setJob(done.job, done.revision);
+      for (const s of shards) this.cache.setShard(s.next, done.revision);
+      for (const l of latencies) this.metrics.dispatchLatency.observe(l);
+    }
+    return true;
+  }
+
+  /** refresh re-reads a job and some of its shards from the store after a lost compare (the watch may lag). */
+  private async refresh(jobId: string, indices: number[]): Promise<void> {
+    const job = await this.store.getJob(jobId);
+    if (!job) return;
+    this.cache.setJob(job.value, job.modRevision);
+    const unique = [...new Set(indices)];
+    const entries = await this.store.kv.getMany(unique.map((i) => this.store.keys.shard(jobId, i)));
+    for (const entry of entries) {
+      const shard = entry && this.store.decodeShard(entry);
+      if (shard) this.cache.setShard(shard, entry.modRevision);
+    }
   }
 
   // ---- the scheduling pass ------------------------------------------------------------
 
   private async pass(): Promise<void> {
     if (this.stopped) return;
-    const online = (id: string): boolean => this.topology.isOnline(id);
-    // 1. Shards on workers whose lease is gone: rerun them (a gang restarts whole).
-    for (const [jobId, shards] of this.cache.shards) {
-      const job = this.cache.jobs.get(jobId)?.value;
-      if (!job) continue;
-      for (const index of [...shards.keys()]) {
+    const began = performance.now();
+    // 1. Shards on workers whose lease is gone: rerun them (a gang restarts whole). Only workers holding shards are looked at.
+    for (const workerId of [...this.cache.workersHolding()]) {
+      if (this.topology.isOnline(workerId)) continue;
+      for (const { value: shard } of this.cache.onWorker(workerId)) {
         // Re-read each time: handling one shard may have restarted its gang or finished the job.
-        const shard = this.cache.shards.get(jobId)?.get(index)?.value;
-        const current = this.cache.jobs.get(jobId)?.value;
-        if (!shard || !current) break;
-        if ((shard.state === 'placed' || shard.state === 'running') && shard.workerId && !online(shard.workerId)) {
-          await this.endAttempt(current, shard, { lost: true, error: `worker ${shard.workerId} lost (lease expired)` });
-        }
+        const current = this.cache.shard(shard.jobId, shard.index)?.value;
+        if (current && holds(current) && current.workerId === workerId) await this.endAttempt(current, workerId, { lost: true, error: `worker ${workerId} lost (lease expired)` });
       }
     }
-    // 2. Cancellations.
-    for (const { value: job } of [...this.cache.jobs.values()]) {
-      if (job.cancelRequested && !isTerminalJob(job.state)) await this.cancelJob(job.id);
+    // 2. Jobs that changed: cancels, gang results, finishes; and whether each waits for placement.
+    for (const jobId of this.cache.takeDirty()) {
+      try {
+        await this.settle(jobId);
+      } catch (err) {
+        // One job that cannot be settled (a corrupt record, a store error) does not stop the others.
+        this.logger.error({ err, jobId }, 'settling a job failed; retrying on a later pass');
+        this.cache.markDirty(jobId);
+      }
     }
-    // 3. Placement, highest priority first, then oldest.
-    const jobs = [...this.cache.jobs.values()]
-      .map((v) => v.value)
-      .filter((j) => !isTerminalJob(j.state) && !j.cancelRequested)
+    // 3. Placement, when supply, demand or quotas moved.
+    if (this.placementDue || Date.now() - this.lastFullPassMs > SAFETY_PASS_MS) await this.place();
+    this.metrics.passSeconds?.observe((performance.now() - began) / 1000);
+  }
+
+  /** settle brings one job up to date: cancel, gang results, finish; then files it as waiting or not. */
+  private async settle(jobId: string): Promise<void> {
+    const cancelling = this.cache.jobs.get(jobId)?.value;
+    if (cancelling?.cancelRequested && !isTerminalJob(cancelling.state)) {
+      // Running attempts are told to stop; their ends come back as reports.
+      for (const c of planCancel(cancelling, [], this.cache.storedOf(jobId).filter(holds), Date.now()).cancels) this.link.cancel(c.workerId, c.ref, c.reason);
+    }
+    for (let round = 0; round < 1_000; round++) {
+      const version = this.cache.jobs.get(jobId);
+      if (!version) break;
+      const job = version.value;
+      if (isTerminalJob(job.state)) break;
+      let plan: Plan | undefined;
+      if (job.cancelRequested && this.cache.pendingCount(jobId) > 0) plan = planCancel(job, this.cache.pendingOf(jobId, BATCH_SHARDS), [], Date.now());
+      plan ??= job.spec.partition.kind === 'gang' ? planGangResults(job, this.cache.shardsOf(jobId).map((s) => s.value)) : undefined;
+      plan ??= planFinish(job, Date.now());
+      if (!plan) break;
+      if (!(await this.commit(version, plan))) break;
+      if (isTerminalJob(this.cache.jobs.get(jobId)?.value.state ?? 'pending')) this.logger.info({ jobId, state: this.cache.jobs.get(jobId)!.value.state, ...this.cache.jobs.get(jobId)!.value.counts }, 'job finished');
+    }
+    const job = this.cache.jobs.get(jobId)?.value;
+    const waits = job !== undefined && !isTerminalJob(job.state) && !job.cancelRequested && this.cache.pendingCount(jobId) > 0;
+    if (waits !== this.waiting.has(jobId)) {
+      if (waits) this.waiting.add(jobId);
+      else this.waiting.delete(jobId);
+    }
+    if (waits) this.placementDue = true;
+  }
+
+  /** commit writes a plan against the job as read; on success the cache, the agents and trust hear of it. */
+  private async commit(job: Versioned<JobRecord>, plan: Plan): Promise<boolean> {
+    const now = Date.now();
+    const done = plan.ending.length ? await this.meter.apply({ job, ...plan.change }, plan.ending, now) : await this.store.apply({ job, ...plan.change });
+    if (!done) {
+      this.cache.markDirty(job.value.id);
+      return false;
+    }
+    this.cache.setJob(done.job, done.revision);
+    for (const { next } of plan.change.shards ?? []) {
+      this.cache.setShard(next, done.revision);
+      if (isTerminalShard(next.state)) this.metrics.shardResults.inc({ state: next.state });
+      if (!holds(next)) this.placementDue = true;
+    }
+    for (const c of plan.cancels) this.link.cancel(c.workerId, c.ref, c.reason);
+    if (plan.outcome) this.trust?.shardOutcome(plan.outcome.workerId, plan.outcome.kind, plan.outcome.gpuHours);
+    return true;
+  }
+
+  private async place(): Promise<void> {
+    this.placementDue = false;
+    this.lastFullPassMs = Date.now();
+    const jobs = [...this.waiting]
+      .map((id) => this.cache.jobs.get(id)?.value)
+      .filter((j): j is JobRecord => j !== undefined && !isTerminalJob(j.state) && !j.cancelRequested && this.cache.pendingCount(j.id) > 0)
       .sort((a, b) => b.spec.priority - a.spec.priority || a.createdAtMs - b.createdAtMs);
     if (jobs.length === 0) return;
-    // Only workers with a live lease are supply: offline ones neither place nor count. A worker
-    // whose stream just broke is left out too, so a restarted gang does not land on a dying node.
-    const index = buildIndex(
-      [...this.topology.workers.values()].filter((w) => online(w.id) && !this.link.suspect(w.id)).map((w) => [w, true] as [typeof w, boolean]),
-      this.observer?.extras,
-    );
-    const usage = buildUsage(this.holdingShards());
+    const index = this.nodeIndex();
+    const usage = buildUsage([...this.cache.holding()].map(({ job, shard }) => ({ shard, resources: job.spec.resources })));
     // Tenants' quotas come before the fleet: a job over its tenant's quota is not placed however free the workers are.
-    const book = await this.quotas.book(jobs, this.holdingShards(), Date.now());
+    const book = await this.quotas.book(jobs, this.cache.holding(), Date.now());
+    const inFlight = new Set<Promise<void>>();
     for (const job of jobs) {
-      const pending = this.cache.shardsOf(job.id).filter((s) => s.value.state === 'pending');
-      if (pending.length === 0) continue;
-      if (job.spec.partition.kind === 'gang') await this.placeGangJob(job, pending, index, usage, book);
-      else await this.placeIndependent(job, pending, index, usage, book);
+      const work = (job.spec.partition.kind === 'gang' ? this.placeGangJob(job, index, usage, book) : this.placeIndependent(job, index, usage, book)).catch((err: unknown) => {
+        this.logger.error({ err, jobId: job.id }, 'placing a job failed; retrying on a later pass');
+        this.placementDue = true;
+      });
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+      if (inFlight.size >= COMMITS_IN_FLIGHT) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
     if (book.waitsForPeriod) this.quotas.wakeForNextPeriod(Date.now());
   }
 
-  private *holdingShards(): Generator<{ job: JobRecord; shard: ShardRecord; resources: JobRecord['spec']['resources'] }> {
-    for (const [jobId, shards] of this.cache.shards) {
-      const job = this.cache.jobs.get(jobId)?.value;
-      if (!job) continue;
-      for (const { value } of shards.values()) yield { job, shard: value, resources: job.spec.resources };
-    }
+  /**
+   * nodeIndex is placement's view of the supply: only workers with a live lease (offline ones
+   * neither place nor count), and not those whose stream just broke, so a restarted gang does not
+   * land on a dying node. Rebuilt on topology or trust changes, and at least every second.
+   */
+  private nodeIndex(): NodeIndex {
+    if (this.index && Date.now() - this.index.atMs < INDEX_MAX_AGE_MS) return this.index.built;
+    const workers = [...this.topology.workers.values()].filter((w) => this.topology.isOnline(w.id) && !this.link.suspect(w.id));
+    const built = buildIndex(workers.map((w) => [w, true] as [typeof w, boolean]), this.trust?.extras);
+    this.index = { built, atMs: Date.now() };
+    return built;
   }
 
   private askOf(job: JobRecord): ShardAsk {
     return { resources: job.spec.resources, regions: job.spec.regions, labels: job.spec.labels, requireVerified: job.spec.requireVerified, minReputation: job.spec.minReputation, minUptime30d: job.spec.minUptime30d, allowUnsandboxed: job.spec.allowUnsandboxed };
   }
 
-  /** busy: the worker holds a placed or running shard (challenges wait until it does not). */
-  busy(workerId: string): boolean {
-    for (const shards of this.cache.shards.values()) {
-      for (const { value } of shards.values()) if (value.workerId === workerId && (value.state === 'placed' || value.state === 'running')) return true;
-    }
-    return false;
-  }
-
-  private async placeIndependent(job: JobRecord, pending: Array<Versioned<ShardRecord>>, index: NodeIndex, usage: UsageTable, book: QuotaBook): Promise<void> {
+  /** placeIndependent decides synchronously (so jobs placed after it see its reservations), then commits in order. */
+  private async placeIndependent(job: JobRecord, index: NodeIndex, usage: UsageTable, book: QuotaBook): Promise<void> {
     const ask = this.askOf(job);
+    const pendingCount = this.cache.pendingCount(job.id);
+    const room = book.room(job, pendingCount);
+    const pending = this.cache.pendingOf(job.id, Math.max(room.allowed, 1));
     const decided: Array<{ shard: Versioned<ShardRecord>; placement: Placement; explanation: Explanation }> = [];
     let failure: { shard: ShardRecord; explanation: Explanation } | undefined;
-    const room = book.room(job, pending.length);
     for (const shard of pending.slice(0, room.allowed)) {
       const decision = this.stack.place(index, usage, ask);
       if (!decision.ok) {
@@ -296,68 +488,71 @@ export class JobController {
     }
     book.reserve(job, decided.length);
     // Shards left over with no placement failure were held by the quota: say why as it stands after these placements.
-    const held = !failure && decided.length < pending.length ? book.room(job, pending.length - decided.length).reason : undefined;
-    const heldByQuota = held !== undefined;
-    if (held !== undefined) failure = { shard: pending[decided.length]!.value, explanation: quotaHold(held, index.size) };
+    const held = !failure && decided.length < pendingCount ? book.room(job, pendingCount - decided.length).reason : undefined;
+    if (held !== undefined) failure = { shard: (pending[decided.length] ?? pending[0]!).value, explanation: quotaHold(held, index.size) };
     const now = Date.now();
-    const batches: Array<typeof decided> = [];
-    for (let i = 0; i < decided.length; i += PLACEMENT_BATCH) batches.push(decided.slice(i, i + PLACEMENT_BATCH));
-    // Batches touch disjoint shards, so several commit at once; etcd groups concurrent proposals.
-    for (let i = 0; i < batches.length; i += COMMITS_IN_FLIGHT) {
-      await Promise.all(batches.slice(i, i + COMMITS_IN_FLIGHT).map((batch) => this.commitPlacements(job, batch, now)));
+    for (let i = 0; i < decided.length; i += BATCH_SHARDS) {
+      if (!(await this.commitPlacements(job.id, decided.slice(i, i + BATCH_SHARDS), now))) break;
     }
     const explanations = [...decided.slice(-5).map((d) => stored(d.shard.value, d.explanation)), ...(failure ? [stored(failure.shard, failure.explanation)] : [])];
     if (explanations.length) await this.store.putExplanations(job.id, job.lease, explanations);
-    if (failure) this.metrics.placements.inc({ outcome: heldByQuota ? 'quota' : 'unplaceable' });
+    if (failure) this.metrics.placements.inc({ outcome: held !== undefined ? 'quota' : 'unplaceable' });
   }
 
-  private async commitPlacements(job: JobRecord, batch: Array<{ shard: Versioned<ShardRecord>; placement: Placement }>, now: number): Promise<void> {
-    const placed = batch.map(({ shard, placement }) => ({ ...shard.value, state: 'placed' as const, workerId: placement.workerId, gpuIndices: placement.gpuIndices, placedAtMs: now }));
-    const revision = await this.store.apply(
-      batch.map(({ shard }, k) => ({ key: shard.key, expect: shard.modRevision, value: placed[k]! })),
-      placed.map((s) => shardEvent(s, `placed on ${s.workerId}`)),
-      job.id,
-      job.lease,
-    );
-    this.metrics.placements.inc({ outcome: revision === undefined ? 'conflict' : 'placed' }, batch.length);
-    if (revision === undefined) return;
-    for (const s of placed) {
-      this.cache.setShard(s, revision);
-      this.dispatch(job, s);
+  private async commitPlacements(jobId: string, batch: Array<{ shard: Versioned<ShardRecord>; placement: Placement }>, now: number): Promise<boolean> {
+    const job = this.cache.jobs.get(jobId);
+    if (!job) return false;
+    const shards = batch.map(({ shard, placement }) => ({ current: shard, next: { ...shard.value, state: 'placed' as const, workerId: placement.workerId, gpuIndices: placement.gpuIndices, placedAtMs: now } }));
+    const done = await this.store.apply({ job, shards, events: shards.map((s) => shardEvent(s.next, `placed on ${s.next.workerId}`)) });
+    this.metrics.placements.inc({ outcome: done === undefined ? 'conflict' : 'placed' }, batch.length);
+    if (!done) {
+      this.placementDue = true;
+      return false;
     }
+    this.cache.setJob(done.job, done.revision);
+    for (const s of shards) {
+      this.cache.setShard(s.next, done.revision);
+      this.dispatch(done.job, s.next);
+    }
+    return true;
   }
 
-  private async placeGangJob(job: JobRecord, pending: Array<Versioned<ShardRecord>>, index: NodeIndex, usage: UsageTable, book: QuotaBook): Promise<void> {
-    const shards = this.cache.shardsOf(job.id);
+  private async placeGangJob(job: JobRecord, index: NodeIndex, usage: UsageTable, book: QuotaBook): Promise<void> {
+    const ranks = this.cache.shardsOf(job.id);
     // A gang is placed only when every rank waits at the same attempt: never half a gang.
-    if (pending.length !== shards.length) return;
-    const room = book.room(job, shards.length);
-    if (room.allowed < shards.length) {
-      await this.store.putExplanations(job.id, job.lease, [stored(shards[0]!.value, quotaHold(room.reason!, index.size))]);
+    if (this.cache.pendingCount(job.id) !== ranks.length) return;
+    const room = book.room(job, ranks.length);
+    if (room.allowed < ranks.length) {
+      await this.store.putExplanations(job.id, job.lease, [stored(ranks[0]!.value, quotaHold(room.reason!, index.size))]);
       this.metrics.placements.inc({ outcome: 'quota' });
       return;
     }
-    const ask = this.askOf(job);
-    const decision = placeGang(this.stack, index, usage, ask, shards.length);
+    const decision = placeGang(this.stack, index, usage, this.askOf(job), ranks.length);
     if (!decision.ok) {
-      await this.store.putExplanations(job.id, job.lease, [stored(shards[decision.failedRank]!.value, decision.explanation)]);
+      await this.store.putExplanations(job.id, job.lease, [stored(ranks[decision.failedRank]!.value, decision.explanation)]);
       this.metrics.placements.inc({ outcome: 'unplaceable' });
       return;
     }
+    book.reserve(job, ranks.length);
     const now = Date.now();
-    const jobVersion = this.cache.jobs.get(job.id)!;
-    const nextJob: JobRecord = { ...job, masterPort: randomInt(20_000, 40_000) };
-    const placed = shards.map((s, rank) => ({ ...s.value, state: 'placed' as const, workerId: decision.placements[rank]!.workerId, gpuIndices: decision.placements[rank]!.gpuIndices, placedAtMs: now }));
-    const writes: Array<Write<unknown>> = [{ key: jobVersion.key, expect: jobVersion.modRevision, value: nextJob }, ...shards.map((s, rank) => ({ key: s.key, expect: s.modRevision, value: placed[rank]! }))];
-    const where = [...new Set(placed.map((s) => s.workerId))].join(', ');
-    const revision = await this.store.apply(writes, [{ kind: 'job-state', state: job.state, message: `gang attempt ${placed[0]!.attempt}: ${placed.length} ranks placed on ${where}` }], job.id, job.lease);
-    this.metrics.placements.inc({ outcome: revision === undefined ? 'conflict' : 'placed' }, placed.length);
-    if (revision === undefined) return;
-    book.reserve(job, placed.length);
-    this.cache.setJob(nextJob, revision);
-    for (const s of placed) this.cache.setShard(s, revision);
-    await this.store.putExplanations(job.id, job.lease, placed.map((s, rank) => stored(s, decision.explanations[rank]!)));
-    for (const s of placed) this.dispatch(nextJob, s);
+    const version = this.cache.jobs.get(job.id)!;
+    const shards = ranks.map((r, rank) => ({ current: r, next: { ...r.value, state: 'placed' as const, workerId: decision.placements[rank]!.workerId, gpuIndices: decision.placements[rank]!.gpuIndices, placedAtMs: now } }));
+    const where = [...new Set(shards.map((s) => s.next.workerId))].join(', ');
+    const done = await this.store.apply({
+      job: version,
+      next: { ...version.value, masterPort: randomInt(20_000, 40_000) },
+      shards,
+      events: [{ kind: 'job-state', state: job.state, message: `gang attempt ${shards[0]!.next.attempt}: ${shards.length} ranks placed on ${where}` }],
+    });
+    this.metrics.placements.inc({ outcome: done === undefined ? 'conflict' : 'placed' }, shards.length);
+    if (!done) {
+      this.placementDue = true;
+      return;
+    }
+    this.cache.setJob(done.job, done.revision);
+    for (const s of shards) this.cache.setShard(s.next, done.revision);
+    await this.store.putExplanations(job.id, job.lease, shards.map((s, rank) => stored(s.next, decision.explanations[rank]!)));
+    for (const s of shards) this.dispatch(done.job, s.next);
   }
 
   private dispatch(job: JobRecord, shard: ShardRecord): void {
@@ -374,164 +569,35 @@ export class JobController {
 
   // ---- ends of attempts ---------------------------------------------------------------
 
-  /** endAttempt applies the rules: success, retry, give up — for a gang, for all ranks at once. */
-  private async endAttempt(job: JobRecord, shard: ShardRecord, end: AttemptEnd): Promise<void> {
-    // The worker's record: a shard it completed, or one it lost. A non-zero exit is the job's doing.
-    if (shard.workerId && (succeeded(end) || end.lost)) {
-      // Weighted by GPU-hours (a CPU-only shard counts as one GPU), so losing a day-long 8-GPU gang rank costs more than a short test.
-      const hours = shard.startedAtMs ? Math.max(0, Date.now() - shard.startedAtMs) / 3_600_000 : 0;
-      this.observer?.shardOutcome(shard.workerId, end.lost ? 'lost' : 'completed', Math.max(1, job.spec.resources.gpuCount) * hours);
-    }
-    if (job.spec.partition.kind === 'gang') return this.endGangRank(job, shard, end);
-    const version = this.cache.shards.get(job.id)?.get(shard.index);
-    if (!version) return;
-    const now = Date.now();
-    let next: ShardRecord;
-    const events: JobEventBody[] = [];
-    if (succeeded(end)) {
-      next = withEnd(shard, end, 'succeeded', now);
-      events.push(resultEvent(next));
-    } else if (retryable(job, shard, end)) {
-      next = nextAttempt(shard);
-      events.push(shardEvent({ ...shard, state: end.lost ? 'lost' : 'failed' }, `attempt ${shard.attempt} ${end.lost ? 'lost' : 'failed'}: ${describe(end)}; retrying as attempt ${next.attempt}`));
-    } else {
-      next = withEnd(shard, end, end.cancelled || job.cancelRequested ? 'cancelled' : 'failed', now);
-      events.push(resultEvent(next));
-    }
-    const revision = await this.meter.apply(job, [shard], now, [{ key: version.key, expect: version.modRevision, value: next }], events);
-    if (revision === undefined) return;
-    this.cache.setShard(next, revision);
-    if (isTerminalShard(next.state)) this.metrics.shardResults.inc({ state: next.state });
-    await this.finishIfDone(job.id);
-    this.kick();
-  }
-
-  private async endGangRank(job: JobRecord, shard: ShardRecord, end: AttemptEnd): Promise<void> {
-    const ranks = this.cache.shardsOf(job.id);
-    const now = Date.now();
-    if (succeeded(end)) {
-      const next = withEnd(shard, end, 'succeeded', now);
-      const others = ranks.filter((r) => r.value.index !== shard.index);
-      if (others.every((r) => r.value.state === 'succeeded' && r.value.attempt === shard.attempt)) {
-        // The last rank of a successful gang: every rank's result is final now, in one transaction.
-        const all = ranks.map((r) => (r.value.index === shard.index ? next : r.value));
-        const revision = await this.meter.apply(
-          job,
-          [shard],
-          now,
-          ranks.map((r, i) => ({ key: r.key, expect: r.modRevision, value: all[i]! })),
-          all.map(resultEvent),
-        );
-        if (revision === undefined) return;
-        for (const s of all) {
-          this.cache.setShard(s, revision);
-          this.metrics.shardResults.inc({ state: 'succeeded' });
-        }
-        await this.finishIfDone(job.id);
+  /** endAttempt commits the rules' plan for an attempt's end; a lost compare re-reads and tries again. */
+  private async endAttempt(shard: ShardRecord, workerId: string, end: AttemptEnd): Promise<void> {
+    const ref = { jobId: shard.jobId, index: shard.index, attempt: shard.attempt };
+    for (let attempt = 0; attempt < END_RETRIES; attempt++) {
+      const found = this.current(ref, workerId);
+      if (!found || !holds(found.shard.value)) return;
+      const job = this.cache.jobs.get(ref.jobId)!;
+      const now = Date.now();
+      const plan =
+        job.value.spec.partition.kind === 'gang'
+          ? planGangRankEnd(job.value, this.cache.shardsOf(ref.jobId), found.shard, end, now)
+          : planAttemptEnd(job.value, found.shard, end, now);
+      if (await this.commit(job, plan)) {
+        await this.settle(ref.jobId);
+        this.kick();
         return;
       }
-      const version = ranks.find((r) => r.value.index === shard.index)!;
-      const revision = await this.meter.apply(job, [shard], now, [{ key: version.key, expect: version.modRevision, value: next }], [shardEvent(next, `rank ${shard.index} finished; waiting for the other ranks`)]);
-      if (revision !== undefined) this.cache.setShard(next, revision);
-      return;
+      await this.refresh(ref.jobId, job.value.spec.partition.kind === 'gang' ? this.cache.shardsOf(ref.jobId).map((s) => s.value.index) : [ref.index]);
     }
-    // A rank failed or was lost: the whole gang stops, then restarts together or gives up.
-    const reason = `rank ${shard.index} ${end.lost ? 'lost' : 'failed'}: ${describe(end)}`;
-    for (const r of ranks) {
-      if (r.value.index !== shard.index && (r.value.state === 'placed' || r.value.state === 'running') && r.value.workerId) {
-        this.link.cancel(r.value.workerId, { jobId: job.id, index: r.value.index, attempt: r.value.attempt }, `gang stopped: ${reason}`);
-      }
-    }
-    const jobVersion = this.cache.jobs.get(job.id)!;
-    const retry = retryable(job, shard, end);
-    const nextRanks = ranks.map((r) =>
-      retry ? nextAttempt(r.value) : withEnd(r.value, r.value.index === shard.index ? end : { cancelled: true, error: `gang stopped: ${reason}` }, job.cancelRequested || end.cancelled ? 'cancelled' : r.value.index === shard.index ? 'failed' : 'cancelled', now),
-    );
-    const nextJob: JobRecord = retry ? { ...job, gangAttempt: (job.gangAttempt ?? 1) + 1 } : job;
-    const events: JobEventBody[] = retry
-      ? [{ kind: 'job-state', state: job.state, message: `gang attempt ${shard.attempt} stopped (${reason}); restarting all ${ranks.length} ranks as attempt ${shard.attempt + 1}` }]
-      : nextRanks.map(resultEvent);
-    // Every rank that was running ends here (the others are told to stop): each is metered up to now.
-    const revision = await this.meter.apply(
-      job,
-      ranks.map((r) => r.value),
-      now,
-      [{ key: jobVersion.key, expect: jobVersion.modRevision, value: nextJob }, ...ranks.map((r, i) => ({ key: r.key, expect: r.modRevision, value: nextRanks[i]! }))],
-      events,
-    );
-    if (revision === undefined) return;
-    this.cache.setJob(nextJob, revision);
-    for (const s of nextRanks) {
-      this.cache.setShard(s, revision);
-      if (isTerminalShard(s.state)) this.metrics.shardResults.inc({ state: s.state });
-    }
-    await this.finishIfDone(job.id);
-    this.kick();
-  }
-
-  private async cancelJob(jobId: string): Promise<void> {
-    const job = this.cache.jobs.get(jobId)!.value;
-    for (const version of this.cache.shardsOf(jobId)) {
-      const shard = version.value;
-      if (shard.state === 'pending') {
-        const next = withEnd(shard, { cancelled: true }, 'cancelled', Date.now());
-        const revision = await this.store.apply([{ key: version.key, expect: version.modRevision, value: next }], [resultEvent(next)], jobId, job.lease);
-        if (revision !== undefined) this.cache.setShard(next, revision);
-      } else if ((shard.state === 'placed' || shard.state === 'running') && shard.workerId) {
-        this.link.cancel(shard.workerId, { jobId, index: shard.index, attempt: shard.attempt }, 'job cancelled');
-      }
-    }
-    await this.finishIfDone(jobId);
-  }
-
-  /** finishIfDone writes the job's final state and summary once every shard is terminal. */
-  private async finishIfDone(jobId: string): Promise<void> {
-    const version = this.cache.jobs.get(jobId);
-    if (!version || isTerminalJob(version.value.state)) return;
-    const shards = this.cache.shardsOf(jobId).map((s) => s.value);
-    if (shards.length < version.value.shardCount || !shards.every((s) => isTerminalShard(s.state))) return;
-    const count = (state: string): number => shards.filter((s) => s.state === state).length;
-    const [ok, failed, cancelled] = [count('succeeded'), count('failed'), count('cancelled')];
-    const state: JobState = failed > 0 ? 'failed' : cancelled > 0 ? 'cancelled' : 'succeeded';
-    const now = Date.now();
-    const job: JobRecord = { ...version.value, state, finishedAtMs: now };
-    const wallMs = now - version.value.createdAtMs;
-    const message = `${state}: ${ok} succeeded, ${failed} failed, ${cancelled} cancelled in ${(wallMs / 1000).toFixed(1)} s`;
-    const revision = await this.store.apply(
-      [{ key: version.key, expect: version.modRevision, value: job }],
-      [{ kind: 'job-state', state, message }, { kind: 'summary', state, succeeded: ok, failed, cancelled, wallMs, message }],
-      jobId,
-      version.value.lease,
-    );
-    if (revision !== undefined) {
-      this.cache.setJob(job, revision);
-      this.logger.info({ jobId, state, succeeded: ok, failed, cancelled }, 'job finished');
-    }
-  }
-
-  private async setJobState(jobId: string, state: JobState, message: string): Promise<void> {
-    const version = this.cache.jobs.get(jobId);
-    if (!version || version.value.state === state || isTerminalJob(version.value.state)) return;
-    const job = { ...version.value, state };
-    const revision = await this.store.apply([{ key: version.key, expect: version.modRevision, value: job }], [{ kind: 'job-state', state, message }], jobId, job.lease);
-    if (revision !== undefined) this.cache.setJob(job, revision);
+    this.logger.warn({ ...ref, workerId }, 'an attempt end kept losing to other writers; the next pass looks at the job again');
   }
 
   /** current finds the job and shard an agent report is about, if it is still the live attempt there. */
   private current(ref: ShardRef, workerId: string): { job: JobRecord; shard: Versioned<ShardRecord> } | undefined {
     const job = this.cache.jobs.get(ref.jobId)?.value;
-    const shard = this.cache.shards.get(ref.jobId)?.get(ref.index);
+    const shard = this.cache.shard(ref.jobId, ref.index);
     if (!job || !shard || shard.value.attempt !== ref.attempt || shard.value.workerId !== workerId) return undefined;
     return { job, shard };
   }
-}
-
-function isTerminalJob(state: JobState): boolean {
-  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
-}
-
-function shardEvent(shard: ShardRecord, message: string): JobEventBody {
-  return { kind: 'shard-state', index: shard.index, attempt: shard.attempt, state: shard.state, ...(shard.workerId && { workerId: shard.workerId }), message };
 }
 
 /** quotaHold is the decision for a shard its tenant's quota holds back: no worker was asked. */

@@ -6,9 +6,9 @@
  * When only a day counter moved (another replica metered the same tenant), the counter is read
  * again and the transaction retried.
  */
-import type { JobEventBody, JobRecord, ShardRecord } from '../../common/job.js';
+import type { JobRecord, ShardRecord } from '../../common/job.js';
 import { chargesOf, sumCharges, type UsageDay } from '../../common/usage.js';
-import type { JobStore, Versioned, Write } from '../../store/job-store.js';
+import type { JobChange, JobStore, Versioned, Write } from '../../store/job-store.js';
 import type { TenantStore } from '../../store/tenant-store.js';
 
 /** MeterMetrics are the per-tenant counters on the scheduler's /metrics. */
@@ -38,12 +38,13 @@ export class UsageMeter {
   /**
    * apply is JobStore.apply plus the use of the attempts in `ending` — the records as they were
    * before this write — that were running: each is charged from its recorded start to `endMs`.
-   * Returns the revision, or undefined when another writer changed the shards first.
+   * Returns the revision and job, or undefined when another writer changed the job or shards first.
    */
-  async apply(job: JobRecord, ending: readonly ShardRecord[], endMs: number, writes: Array<Write<unknown>>, events: JobEventBody[]): Promise<number | undefined> {
+  async apply(change: JobChange, ending: readonly ShardRecord[], endMs: number): Promise<{ revision: number; job: JobRecord } | undefined> {
+    const job = change.job.value;
     const { gpuCount, cpuCores } = job.spec.resources;
     const charges = sumCharges(ending.filter((s) => s.state === 'running' && s.startedAtMs !== undefined).flatMap((s) => chargesOf(s.startedAtMs!, endMs, gpuCount, cpuCores)));
-    if (charges.size === 0) return this.jobs.apply(writes, events, job.id, job.lease);
+    if (charges.size === 0) return this.jobs.apply(change);
     const days = [...charges.keys()];
     const keys = days.map((day) => this.tenants.usageKey(job.tenantId, day));
     for (let attempt = 0; attempt < USAGE_RETRIES; attempt++) {
@@ -53,19 +54,19 @@ export class UsageMeter {
         const u = before[i]?.value;
         return { key: keys[i]!, expect: before[i]?.modRevision ?? 0, value: { gpuMs: (u?.gpuMs ?? 0) + c.gpuMs, cpuCoreMs: (u?.cpuCoreMs ?? 0) + c.cpuCoreMs, attempts: (u?.attempts ?? 0) + c.attempts, updatedAtMs: now } };
       });
-      const revision = await this.jobs.apply(writes, events, job.id, job.lease, [], durable);
-      if (revision !== undefined) {
+      const done = await this.jobs.apply({ ...change, durable });
+      if (done !== undefined) {
         if (this.known.size > KNOWN_LIMIT) this.known.clear();
-        for (const w of durable) this.known.set(w.key, { key: w.key, value: w.value, modRevision: revision });
+        for (const w of durable) this.known.set(w.key, { key: w.key, value: w.value, modRevision: done.revision });
         let gpuMs = 0;
         let cpuCoreMs = 0;
         for (const c of charges.values()) [gpuMs, cpuCoreMs] = [gpuMs + c.gpuMs, cpuCoreMs + c.cpuCoreMs];
         this.metrics.tenantGpuSeconds.inc({ tenant: job.tenantId }, gpuMs / 1000);
         this.metrics.tenantCpuSeconds.inc({ tenant: job.tenantId }, cpuCoreMs / 1000);
         this.onMetered(job.tenantId);
-        return revision;
+        return done;
       }
-      // Who moved: a counter (retry with it re-read) or the shards (someone else ended the attempt)?
+      // Who moved: a counter (retry with it re-read) or the job (someone else ended the attempt)?
       for (const key of keys) this.known.delete(key);
       const fresh = await Promise.all(days.map((day) => this.version(job.tenantId, day)));
       if (fresh.every((f, i) => (f?.modRevision ?? 0) === (before[i]?.modRevision ?? 0))) return undefined;

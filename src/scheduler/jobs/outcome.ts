@@ -2,24 +2,8 @@
  * outcome: what the end of a shard attempt means for the shard — pure functions, so the rules
  * (retry, give up, cancel) read in one place and are unit-tested without a store.
  */
+import type { AttemptEnd } from '../../common/attempt.js';
 import type { JobEventBody, JobRecord, ShardRecord, ShardState } from '../../common/job.js';
-
-/** AttemptEnd is how an attempt ended, from the agent or from the scheduler (worker lost). */
-export interface AttemptEnd {
-  exitCode?: number;
-  signal?: string;
-  error?: string;
-  cancelled?: boolean;
-  timedOut?: boolean;
-  lost?: boolean;
-  resultJson?: string;
-  wallMs?: number;
-  peakRssKib?: number;
-  outputBytes?: number;
-  outputTruncated?: boolean;
-  /** The cgroup's OOM killer ended it (the error names the limit). */
-  oomKilled?: boolean;
-}
 
 /** succeeded: exit 0, not cancelled, not timed out, not lost, and no error (an unreadable result file is one). */
 export function succeeded(end: AttemptEnd): boolean {

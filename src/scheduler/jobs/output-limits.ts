@@ -15,6 +15,7 @@
  *
  * Pure bookkeeping in memory, per scheduler replica: no etcd, no gRPC, the clock passed in.
  */
+import type { ShardRef } from '../../common/attempt.js';
 
 /** OutputLimits are the scheduler's settings for stored output. */
 export interface OutputLimits {
@@ -47,13 +48,6 @@ export const MIN_CHUNK_CHARGE = 1024;
  */
 const MAX_TRACKED_ATTEMPTS = 100_000;
 const MAX_TRACKED_JOBS = 10_000;
-
-/** OutputRef names one attempt. */
-export interface OutputRef {
-  jobId: string;
-  index: number;
-  attempt: number;
-}
 
 /** StoredChunk is what to write for a received chunk: a prefix of its bytes and, when cut, the marker. */
 export interface StoredChunk {
@@ -97,7 +91,7 @@ interface AttemptOutput {
   dropping: boolean;
 }
 
-const keyOf = (r: OutputRef): string => `${r.jobId}/${r.index}/${r.attempt}`;
+const keyOf = (r: ShardRef): string => `${r.jobId}/${r.index}/${r.attempt}`;
 
 /** OutputLimiter keeps per-attempt and per-job output accounts for one scheduler replica. */
 export class OutputLimiter {
@@ -114,7 +108,7 @@ export class OutputLimiter {
    * admit decides on a chunk of a current attempt (one the scheduler expects from this worker):
    * `agentTruncated` is the agent's own "cut here" on the chunk.
    */
-  admit(ref: OutputRef, data: Buffer, agentTruncated: boolean): OutputAdmission {
+  admit(ref: ShardRef, data: Buffer, agentTruncated: boolean): OutputAdmission {
     const a = this.account(ref);
     a.received += data.length;
     const flood = this.floodOf(ref, a.received);
@@ -168,7 +162,7 @@ export class OutputLimiter {
    * against its own cap; an unknown one against the worker's stray allowance (one attempt's cap),
    * renewed at each connection.
    */
-  strayOutput(workerId: string, ref: OutputRef, bytes: number): OutputAdmission {
+  strayOutput(workerId: string, ref: ShardRef, bytes: number): OutputAdmission {
     const known = this.attempts.get(keyOf(ref));
     if (known) {
       known.received += bytes;
@@ -191,16 +185,16 @@ export class OutputLimiter {
   }
 
   /** cutShort: the scheduler dropped some of this attempt's output, so its record says truncated. */
-  cutShort(ref: OutputRef): boolean {
+  cutShort(ref: ShardRef): boolean {
     return this.attempts.get(keyOf(ref))?.cut ?? false;
   }
 
   /** receivedBytes is what the agent sent for an attempt (stored or not). */
-  receivedBytes(ref: OutputRef): number {
+  receivedBytes(ref: ShardRef): number {
     return this.attempts.get(keyOf(ref))?.received ?? 0;
   }
 
-  private floodOf(ref: OutputRef, received: number): Flood | undefined {
+  private floodOf(ref: ShardRef, received: number): Flood | undefined {
     if (received <= this.limits.attemptBytes + FLOOD_MARGIN_BYTES) return undefined;
     const attempt = `${ref.jobId} shard ${ref.index} attempt ${ref.attempt}`;
     return {
@@ -209,7 +203,7 @@ export class OutputLimiter {
     };
   }
 
-  private account(ref: OutputRef): AttemptOutput {
+  private account(ref: ShardRef): AttemptOutput {
     const key = keyOf(ref);
     let a = this.attempts.get(key);
     if (!a) {

@@ -8,6 +8,7 @@
 import type { JobRecord, ShardRecord } from '../../common/job.js';
 import { quotaRoom, type QuotaRoom, type TenantHolding, type TenantQuota } from '../../common/quota.js';
 import { DAY_MS, dayOf, dayStartMs, periodSince } from '../../common/usage.js';
+import { Mirror } from '../../store/mirror.js';
 import { parseQuota, type TenantStore } from '../../store/tenant-store.js';
 
 /** ENDED_CACHE_MS: a tenant's stored period sum is re-read at most this often (this replica's own metering invalidates it at once). */
@@ -30,13 +31,15 @@ export class QuotaGate {
 
   async start(): Promise<void> {
     const prefix = this.tenants.quotasPrefix;
-    const { entries, revision } = await this.tenants.kv.range(prefix);
-    for (const e of entries) this.set(e.key.slice(prefix.length), e.value);
-    this.watch = await this.tenants.kv.watch(prefix, revision, (change) => {
-      const tenantId = change.entry.key.slice(prefix.length);
-      if (change.type === 'delete') this.quotas.delete(tenantId);
-      else this.set(tenantId, change.entry.value);
-      this.onChange();
+    this.watch = await Mirror.start(this.tenants.kv, prefix, (entry) => entry.value, {
+      put: (key, value) => {
+        this.set(key.slice(prefix.length), value);
+        this.onChange();
+      },
+      delete: (key) => {
+        this.quotas.delete(key.slice(prefix.length));
+        this.onChange();
+      },
     });
   }
 

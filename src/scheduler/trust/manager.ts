@@ -13,11 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { ChallengeCommit } from '../../gen/tessera/v1/ChallengeCommit.js';
-import type { ChallengeTile } from '../../gen/tessera/v1/ChallengeTile.js';
-import type { ComputeChallengeWire } from '../../gen/tessera/v1/ComputeChallenge.js';
-import type { RevealTilesWire } from '../../gen/tessera/v1/RevealTiles.js';
-import { leafBytesOf, newChallengeSeed, pickTiles, type TileRef } from '../../common/challenge.js';
+import { leafBytesOf, newChallengeSeed, pickTiles, type ChallengeCommitment, type ChallengeRequest, type RevealRequest, type TileAnswer, type TileRef } from '../../common/challenge.js';
 import type { Logger } from '../../common/logger.js';
 import { applyEvent, computeReputation, dayOf, startFold, type DayFold, type DayRollup, type ReputationEvent, type ReputationScore } from '../../common/reputation.js';
 import { hardwareHash, trustStateOf, type ChallengeRecord, type TrustFlagRecord, type TrustRecord, type TrustState } from '../../common/trust.js';
@@ -31,8 +27,8 @@ import { VerifyPool } from './verify-pool.js';
 
 /** TrustLink sends challenge messages to a connected agent, says whether it is busy and what its round trip is. */
 export interface TrustLink {
-  sendChallenge(workerId: string, message: ComputeChallengeWire): boolean;
-  sendReveal(workerId: string, message: RevealTilesWire): boolean;
+  sendChallenge(workerId: string, challenge: ChallengeRequest): boolean;
+  sendReveal(workerId: string, request: RevealRequest): boolean;
   busy(workerId: string): boolean;
   rttP99Ms(workerId: string): number | undefined;
   /** connected: the worker has a stream on this replica. */
@@ -84,7 +80,9 @@ interface Pending {
   plan: ChallengePlan;
   gpuModel: string;
   sentAt: number;
-  commit?: ChallengeCommit;
+  commit?: ChallengeCommitment;
+  /** The committed root, once the commitment was well formed. */
+  root?: Buffer;
   committedAt?: number;
   asked?: TileRef[];
   /** Tiles asked for; the device passes when this many verified. */
@@ -247,7 +245,7 @@ export class TrustManager {
   }
 
   /** onCommit receives the agent's commitment and asks for tiles (or ends that device's challenge). */
-  onCommit(workerId: string, commit: ChallengeCommit): void {
+  onCommit(workerId: string, commit: ChallengeCommitment): void {
     const p = this.pending.get(commit.challengeId);
     if (!p || p.workerId !== workerId || p.commit) {
       this.logger.warn({ workerId, challengeId: commit.challengeId.slice(0, 64) }, 'ignoring a commitment for no pending challenge');
@@ -260,7 +258,7 @@ export class TrustManager {
     const model = p.plan.family ?? 'this CPU';
     const need = `${model} needs at most ${p.plan.limitMs} ms for ${formatWork(p.plan.work)}`;
     if (roundTrip > p.plan.limitMs) return this.settle(p, { kind: 'failed', reason: 'too-slow', detail: `too slow for ${model}: ${roundTrip} ms; ${need} (proves ${formatTflops(p.plan.provenTflops)})` });
-    if (commit.error) {
+    if ('error' in commit) {
       const error = commit.error.slice(0, 300);
       // An agent that says it cannot run the challenge stays unverified with its reason: an
       // honest machine without a runtime is not a fraud, and a cheater gains nothing by saying so.
@@ -273,6 +271,7 @@ export class TrustManager {
     const earlier = this.seenRoots.get(root);
     if (earlier !== undefined) return this.settle(p, { kind: 'failed', reason: 'replayed-answer', detail: `replayed answer: this commitment was already given for challenge ${earlier}` });
     this.remember(root, p.id);
+    p.root = commit.root;
     p.asked = pickTiles(p.plan.shape, this.options.revealTiles);
     p.expected = p.asked.length;
     this.link.sendReveal(workerId, { challengeId: p.id, tiles: p.asked });
@@ -282,7 +281,7 @@ export class TrustManager {
   }
 
   /** onTile checks one revealed tile in a verification thread. */
-  onTile(workerId: string, tile: ChallengeTile): void {
+  onTile(workerId: string, tile: TileAnswer): void {
     const p = this.pending.get(tile.challengeId);
     if (!p || p.workerId !== workerId || !p.asked) return;
     const at = p.asked.findIndex((t) => t.rowTile === tile.rowTile && t.colTile === tile.colTile);
@@ -290,14 +289,14 @@ export class TrustManager {
     p.asked.splice(at, 1);
     // Every asked tile is in: the time the scheduler then takes to check them is not the agent's.
     if (p.asked.length === 0) clearTimeout(p.timer);
-    if (tile.error) return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `could not reveal tile (${tile.rowTile},${tile.colTile}): ${tile.error.slice(0, 300)}` });
+    if ('error' in tile) return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `could not reveal tile (${tile.rowTile},${tile.colTile}): ${tile.error.slice(0, 300)}` });
     // Sizes are checked here, before anything is copied to a verification thread.
     const s = p.plan.shape;
     const leafBytes = leafBytesOf(s, tile.rowTile);
     if (tile.values.length !== s.tileRows * s.tileCols * 2 || tile.leaf.length !== leafBytes || tile.proof.length > 64 || tile.proof.some((x) => x.length !== 32)) {
       return this.settle(p, { kind: 'failed', reason: 'wrong-answer', detail: `wrong answer: tile (${tile.rowTile},${tile.colTile}): expected ${s.tileRows * s.tileCols * 2} bytes of values, a leaf of ${leafBytes} bytes and 32-byte proof hashes; got ${tile.values.length}, ${tile.leaf.length} and ${tile.proof.length} hashes` });
     }
-    this.pool.verify(p.seed, p.plan.shape, p.commit!.root, { rowTile: tile.rowTile, colTile: tile.colTile, values: tile.values, leaf: tile.leaf, proof: tile.proof }, this.options.freivaldsRounds).then(
+    this.pool.verify(p.seed, p.plan.shape, p.root!, { rowTile: tile.rowTile, colTile: tile.colTile, values: tile.values, leaf: tile.leaf, proof: tile.proof }, this.options.freivaldsRounds).then(
       ({ verdict, ms }) => {
         if (!this.pending.has(p.id)) return;
         p.verifyMs += ms;
@@ -416,8 +415,7 @@ export class TrustManager {
       p.timer = setTimeout(() => this.settle(p, { kind: 'failed', reason: 'too-slow', detail: `too slow for ${family}: no answer within ${plan.limitMs + 1_000} ms; ${family} needs at most ${plan.limitMs} ms for ${formatWork(plan.work)}` }), plan.limitMs + 1_000);
       p.timer.unref();
       this.pending.set(id, p);
-      const s = plan.shape;
-      const sent = this.link.sendChallenge(workerId, { challengeId: id, seed: p.seed, precision: plan.precision, gpuIndex: plan.gpuIndex, gpuUuid: plan.gpuUuid, deadlineMs: plan.limitMs, inner: s.inner, tileRows: s.tileRows, tileCols: s.tileCols, rowTiles: s.rowTiles, colTiles: s.colTiles, leafBands: s.leafBands });
+      const sent = this.link.sendChallenge(workerId, { challengeId: id, seed: p.seed, shape: plan.shape, precision: plan.precision, gpuIndex: plan.gpuIndex, gpuUuid: plan.gpuUuid, deadlineMs: plan.limitMs });
       if (!sent) {
         this.drop(p);
         round.open--;

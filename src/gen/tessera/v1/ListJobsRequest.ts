@@ -3,8 +3,10 @@
 
 export interface ListJobsRequestWire {
   'limit'?: (number);
+  'pageToken'?: (string);
 }
 
 export interface ListJobsRequest {
   'limit': (number);
+  'pageToken': (string);
 }

@@ -4,8 +4,10 @@ import type { JobWire as _tessera_v1_JobWire, Job as _tessera_v1_Job } from '../
 
 export interface ListJobsResponseWire {
   'jobs'?: (_tessera_v1_JobWire)[];
+  'nextPageToken'?: (string);
 }
 
 export interface ListJobsResponse {
   'jobs': (_tessera_v1_Job)[];
+  'nextPageToken': (string);
 }

@@ -20,6 +20,7 @@ export interface ShardWire {
   'finishedTime'?: (_google_protobuf_TimestampWire | null);
   'outputBytes'?: (number | string | Long);
   'outputTruncated'?: (boolean);
+  'resultOmitted'?: (boolean);
 }
 
 export interface Shard {
@@ -38,4 +39,5 @@ export interface Shard {
   'finishedTime': (_google_protobuf_Timestamp | null);
   'outputBytes': (number);
   'outputTruncated': (boolean);
+  'resultOmitted': (boolean);
 }

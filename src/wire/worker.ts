@@ -1,22 +1,22 @@
 /**
- * wire: hardware and worker conversion between proto (src/gen) and domain types, shared by the
- * servers' convert.ts files and the agent. Enums map through exhaustive switches: a value added
- * to the proto breaks the build here until it is handled.
+ * worker: worker.proto — hardware, workers, trust standing and reputation — between wire and
+ * domain types. Enums map through exhaustive switches: a value added to the proto breaks the
+ * build here until it is handled.
  */
+import type { ChallengeSummaryWire } from '../gen/tessera/v1/ChallengeSummary.js';
 import type { Gpu as GpuOut, GpuWire } from '../gen/tessera/v1/Gpu.js';
 import type { GpuVendor as GpuVendorOut } from '../gen/tessera/v1/GpuVendor.js';
 import type { Hardware as HardwareOut, HardwareWire } from '../gen/tessera/v1/Hardware.js';
 import type { MigMode as MigModeOut } from '../gen/tessera/v1/MigMode.js';
-import type { TimestampWire } from '../gen/google/protobuf/Timestamp.js';
+import type { ReputationWire } from '../gen/tessera/v1/Reputation.js';
+import type { TrustState as TrustStateOut } from '../gen/tessera/v1/TrustState.js';
 import type { VirtualizationMode as VirtualizationModeOut } from '../gen/tessera/v1/VirtualizationMode.js';
 import type { WorkerWire } from '../gen/tessera/v1/Worker.js';
-import type { Gpu, GpuVendor, Hardware, MigMode, VirtualizationMode } from './hardware.js';
-import type { WorkerView } from './worker.js';
-import type { TrustState as TrustStateOut } from '../gen/tessera/v1/TrustState.js';
-import type { ReputationWire } from '../gen/tessera/v1/Reputation.js';
-import { provenGpuIndices, trustStateOf, type ChallengeRecord, type TrustRecord, type TrustState } from './trust.js';
-import type { ChallengeSummaryWire } from '../gen/tessera/v1/ChallengeSummary.js';
-import type { ReputationScore } from './reputation.js';
+import type { Gpu, GpuVendor, Hardware, MigMode, VirtualizationMode } from '../common/hardware.js';
+import type { ReputationScore } from '../common/reputation.js';
+import { provenGpuIndices, trustStateOf, type ChallengeRecord, type TrustRecord, type TrustState } from '../common/trust.js';
+import type { WorkerView } from '../common/worker.js';
+import { timestampToWire } from './timestamp.js';
 
 /** vendorFromWire maps a wire vendor; UNSPECIFIED or an unknown number is undefined (rejected by validation). */
 export function vendorFromWire(value: GpuVendorOut | number): GpuVendor | undefined {
@@ -33,6 +33,7 @@ export function vendorFromWire(value: GpuVendorOut | number): GpuVendor | undefi
   }
 }
 
+/** vendorToWire maps a domain vendor to the proto enum. */
 export function vendorToWire(value: GpuVendor): GpuVendorOut {
   switch (value) {
     case 'nvidia':
@@ -44,6 +45,7 @@ export function vendorToWire(value: GpuVendor): GpuVendorOut {
   }
 }
 
+/** virtualizationFromWire maps a wire mode; UNSPECIFIED or an unknown number is undefined (rejected by validation). */
 export function virtualizationFromWire(value: VirtualizationModeOut | number): VirtualizationMode | undefined {
   if (typeof value === 'number') return undefined;
   switch (value) {
@@ -64,6 +66,7 @@ export function virtualizationFromWire(value: VirtualizationModeOut | number): V
   }
 }
 
+/** virtualizationToWire maps a domain mode to the proto enum. */
 export function virtualizationToWire(value: VirtualizationMode): VirtualizationModeOut {
   switch (value) {
     case 'none':
@@ -81,6 +84,7 @@ export function virtualizationToWire(value: VirtualizationMode): VirtualizationM
   }
 }
 
+/** migModeFromWire maps a wire MIG mode; UNSPECIFIED or an unknown number is undefined (rejected by validation). */
 export function migModeFromWire(value: MigModeOut | number): MigMode | undefined {
   if (typeof value === 'number') return undefined;
   switch (value) {
@@ -95,6 +99,7 @@ export function migModeFromWire(value: MigModeOut | number): MigMode | undefined
   }
 }
 
+/** migModeToWire maps a domain MIG mode to the proto enum. */
 export function migModeToWire(value: MigMode): MigModeOut {
   switch (value) {
     case 'not-supported':
@@ -152,14 +157,8 @@ export function hardwareToWire(hardware: Hardware): HardwareWire {
   return { ...hardware, gpus: hardware.gpus.map(gpuToWire) };
 }
 
-/** timestampToWire converts epoch milliseconds to google.protobuf.Timestamp. */
-export function timestampToWire(ms: number | undefined): TimestampWire | null {
-  if (ms === undefined) return null;
-  return { seconds: Math.floor(ms / 1000), nanos: Math.round((ms % 1000) * 1e6) };
-}
-
 /** trustStateToWire maps a trust state. */
-export function trustStateToWire(state: TrustState): TrustStateOut {
+function trustStateToWire(state: TrustState): TrustStateOut {
   switch (state) {
     case 'unverified':
       return 'TRUST_STATE_UNVERIFIED';
@@ -171,13 +170,13 @@ export function trustStateToWire(state: TrustState): TrustStateOut {
 }
 
 /** reputationToWire converts a score with its breakdown. */
-export function reputationToWire(r: ReputationScore): ReputationWire {
+function reputationToWire(r: ReputationScore): ReputationWire {
   const uptime = (['d1', 'd7', 'd30'] as const).flatMap((k) => (r.uptime[k] === undefined ? [] : [{ window: k.slice(1) + 'd', value: r.uptime[k] }]));
   return { score: r.score, record: r.record, tenureDays: r.tenureDays, uptime, components: r.components, events: r.events, asOf: timestampToWire(r.asOfMs) };
 }
 
-/** challengeToWire converts one device's last challenge. */
-export function challengeToWire(c: ChallengeRecord): ChallengeSummaryWire {
+/** challengeSummaryToWire converts one device's last challenge. */
+function challengeSummaryToWire(c: ChallengeRecord): ChallengeSummaryWire {
   return {
     time: timestampToWire(c.atMs),
     gpuIndex: c.gpuIndex,
@@ -195,13 +194,13 @@ export function challengeToWire(c: ChallengeRecord): ChallengeSummaryWire {
 }
 
 /** REDACTED: what a caller without an API key sees in place of a GPU's UUID or serial. */
-export const REDACTED = 'redacted';
+const REDACTED = 'redacted';
 
 /**
  * redactDeviceIds hides GPU UUIDs and serials: published, they would let anyone claim an honest
  * worker's GPU (the first holder keeps it, but the copy costs the honest owner a look).
  */
-export function redactDeviceIds(hardware: HardwareWire): HardwareWire {
+function redactDeviceIds(hardware: HardwareWire): HardwareWire {
   return { ...hardware, gpus: (hardware.gpus ?? []).map((g) => ({ ...g, uuid: g.uuid ? REDACTED : '', serial: g.serial ? REDACTED : '' })) };
 }
 
@@ -212,7 +211,7 @@ export function workerToWire(worker: WorkerView, trust?: TrustRecord, reputation
     trust: trustStateToWire(trustStateOf(trust, worker.hardware)),
     flags: (trust?.flags ?? []).map((f) => ({ reason: f.reason, detail: f.detail, time: timestampToWire(f.atMs) })),
     reputation: reputation ? reputationToWire(reputation) : null,
-    challenges: (trust?.challenges ?? []).map(challengeToWire),
+    challenges: (trust?.challenges ?? []).map(challengeSummaryToWire),
     unverifiedReason: trust?.unverifiedReason ?? '',
     provenGpus: provenGpuIndices(trust, worker.hardware).size,
     id: worker.id,

@@ -1,10 +1,8 @@
 /**
- * job-wire: jobs, shards, events and explanations between proto (src/gen) and domain types,
- * shared by the gateway, the scheduler and the agent. Enums map through exhaustive switches.
+ * job: job.proto — specs, jobs, shards, events and placement explanations — between wire and
+ * domain types. Enums map through exhaustive switches.
  */
-import type { AssignShardWire } from '../gen/tessera/v1/AssignShard.js';
-import type { EntrypointWire } from '../gen/tessera/v1/Entrypoint.js';
-import type { Entrypoint } from '../gen/tessera/v1/Entrypoint.js';
+import type { Entrypoint, EntrypointWire } from '../gen/tessera/v1/Entrypoint.js';
 import type { JobWire } from '../gen/tessera/v1/Job.js';
 import type { JobEventWire } from '../gen/tessera/v1/JobEvent.js';
 import type { JobSpec as JobSpecOut, JobSpecWire } from '../gen/tessera/v1/JobSpec.js';
@@ -12,14 +10,17 @@ import type { JobState as JobStateOut } from '../gen/tessera/v1/JobState.js';
 import type { PlacementExplanationWire } from '../gen/tessera/v1/PlacementExplanation.js';
 import type { ShardWire } from '../gen/tessera/v1/Shard.js';
 import type { ShardState as ShardStateOut } from '../gen/tessera/v1/ShardState.js';
-import type { JobEvent, JobRecord, JobSpec, JobState, ShardRecord, ShardState, StoredExplanation } from './job.js';
-import { timestampToWire } from './wire.js';
+import type { ShardEntrypoint } from '../common/attempt.js';
+import { InvalidArgument } from '../common/errors.js';
+import { fromZod } from '../common/grpc.js';
+import { jobSpecSchema, type JobEvent, type JobRecord, type JobSpec, type JobState, type JobStatus, type ShardRecord, type ShardState, type StoredExplanation } from '../common/job.js';
+import { timestampToWire } from './timestamp.js';
 
 /** REPLACEMENT marks bytes that were not UTF-8: protobuf decoders substitute U+FFFD for them. */
 const REPLACEMENT = '\uFFFD';
 
 /** specFromWire turns a decoded JobSpec into an unvalidated domain object for jobSpecSchema; invalid UTF-8 stays detectable. */
-export function specFromWire(spec: JobSpecOut | null): unknown {
+function specFromWire(spec: JobSpecOut | null): unknown {
   if (!spec) return undefined;
   const e = spec.entrypoint;
   return {
@@ -57,7 +58,7 @@ export function specFromWire(spec: JobSpecOut | null): unknown {
 }
 
 /** invalidUtf8Path finds the first string in a decoded value that held invalid UTF-8. */
-export function invalidUtf8Path(value: unknown, path = ''): string | undefined {
+function invalidUtf8Path(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return value.includes(REPLACEMENT) ? path : undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -77,17 +78,59 @@ export function invalidUtf8Path(value: unknown, path = ''): string | undefined {
   return undefined;
 }
 
+/** PROTO_NAMES maps domain field names to the proto's, so an error names the field the caller sent. */
+const PROTO_NAMES: Record<string, string> = {
+  workingDir: 'working_dir',
+  gpuCount: 'gpu_count',
+  gpuModels: 'gpu_models',
+  minGpuMemoryMib: 'min_gpu_memory_mib',
+  cpuCores: 'cpu_cores',
+  memoryMib: 'memory_mib',
+  timeoutSeconds: 'timeout_seconds',
+  maxAttempts: 'max_attempts',
+  contentBase64: 'content',
+  shardCount: 'shard_count',
+  worldSize: 'world_size',
+  requireVerified: 'require_verified',
+  allowUnsandboxed: 'allow_unsandboxed',
+  minReputation: 'min_reputation',
+  minUptime30d: 'min_uptime_30d',
+};
+
+/** protoPath rewrites "spec.partition.shardCount" as "spec.independent.shard_count" and so on. */
+function protoPath(err: InvalidArgument): InvalidArgument {
+  const path = err.fieldPath
+    .replace(/^spec\.partition\.(shardCount|inputs)/, 'spec.independent.$1')
+    .replace(/^spec\.partition\.worldSize/, 'spec.gang.worldSize')
+    .split('.')
+    .map((segment) => segment.replace(/^([A-Za-z0-9]+)(\[\d+\])?$/, (_m, name: string, at: string | undefined) => (PROTO_NAMES[name] ?? name) + (at ?? '')))
+    .join('.');
+  return new InvalidArgument(path === 'spec.partition' ? 'spec.partition (gang or independent)' : path, err.expected);
+}
+
+/** jobSpecFromWire validates a submitted spec; errors name the proto field under "spec." ("spec.resources.gpu_count"). */
+export function jobSpecFromWire(spec: JobSpecOut | null): JobSpec {
+  const raw = specFromWire(spec);
+  if (raw === undefined) throw new InvalidArgument('spec', 'expected a job spec');
+  const badText = invalidUtf8Path(raw);
+  if (badText !== undefined) throw protoPath(new InvalidArgument(`spec.${badText}`, 'expected valid UTF-8 text'));
+  const parsed = jobSpecSchema.safeParse(raw);
+  if (!parsed.success) throw protoPath(fromZod(parsed.error, 'spec'));
+  return parsed.data;
+}
+
+/** entrypointToWire converts a spec's entrypoint, files decoded from base64. */
 export function entrypointToWire(spec: JobSpec): EntrypointWire {
   const e = spec.entrypoint;
   return { command: e.command, args: e.args, env: e.env, workingDir: e.workingDir, files: e.files.map((f) => ({ path: f.path, content: Buffer.from(f.contentBase64, 'base64'), mode: f.mode })) };
 }
 
-/** entrypointFromWire is the agent's view of an assignment's entrypoint. */
-export function entrypointFromWire(e: Entrypoint | null): { command: string; args: string[]; env: Record<string, string>; workingDir: string; files: Array<{ path: string; content: Buffer; mode: number }> } {
+/** entrypointFromWire is the agent's view of an assignment's entrypoint: files as bytes, mode 0644 when unset. */
+export function entrypointFromWire(e: Entrypoint | null): ShardEntrypoint {
   return { command: e?.command ?? '', args: e?.args ?? [], env: e?.env ?? {}, workingDir: e?.workingDir ?? '', files: (e?.files ?? []).map((f) => ({ path: f.path, content: f.content, mode: f.mode || 0o644 })) };
 }
 
-export function specToWire(spec: JobSpec): JobSpecWire {
+function specToWire(spec: JobSpec): JobSpecWire {
   const p = spec.partition;
   return {
     name: spec.name,
@@ -106,7 +149,7 @@ export function specToWire(spec: JobSpec): JobSpecWire {
   };
 }
 
-export function jobStateToWire(state: JobState): JobStateOut {
+function jobStateToWire(state: JobState): JobStateOut {
   switch (state) {
     case 'pending':
       return 'JOB_STATE_PENDING';
@@ -121,7 +164,7 @@ export function jobStateToWire(state: JobState): JobStateOut {
   }
 }
 
-export function shardStateToWire(state: ShardState): ShardStateOut {
+function shardStateToWire(state: ShardState): ShardStateOut {
   switch (state) {
     case 'pending':
       return 'SHARD_STATE_PENDING';
@@ -140,7 +183,10 @@ export function shardStateToWire(state: ShardState): ShardStateOut {
   }
 }
 
-export function shardToWire(s: ShardRecord): ShardWire {
+/** GET_JOB_RESULT_BUDGET: result bytes one GetJob response carries (clients refuse responses over 4 MiB). */
+export const GET_JOB_RESULT_BUDGET = 2 * 1024 * 1024;
+
+function shardToWire(s: ShardRecord, withResult: boolean): ShardWire {
   return {
     index: s.index,
     attempt: s.attempt,
@@ -148,7 +194,8 @@ export function shardToWire(s: ShardRecord): ShardWire {
     workerId: s.workerId ?? '',
     gpuIndices: s.gpuIndices ?? [],
     exitCode: s.exitCode ?? 0,
-    resultJson: s.result ?? '',
+    resultJson: withResult ? (s.result ?? '') : '',
+    resultOmitted: !withResult && s.result !== undefined,
     error: s.error ?? '',
     wallMs: s.wallMs ?? 0,
     peakRssKib: s.peakRssKib ?? 0,
@@ -160,15 +207,18 @@ export function shardToWire(s: ShardRecord): ShardWire {
   };
 }
 
-/** jobToWire converts a job; `shards` is empty for listings. */
-export function jobToWire(job: JobRecord, shards: ShardRecord[], placementSummary: string, withShards: boolean): JobWire {
-  const count = (state: ShardState): number => shards.filter((s) => s.state === state).length;
+/**
+ * jobToWire converts a job: counts come from the job's status; a listing carries no shards and
+ * only the spec's name (JobStatus), GetJob the whole spec and every shard.
+ */
+export function jobToWire(job: JobRecord | JobStatus, placementSummary: string, shards: ShardRecord[] = []): JobWire {
+  const c = job.counts;
   return {
     id: job.id,
-    spec: specToWire(job.spec),
+    spec: 'spec' in job ? specToWire(job.spec) : { name: job.name },
     state: jobStateToWire(job.state),
-    counts: { pending: count('pending') + count('lost'), placed: count('placed'), running: count('running'), succeeded: count('succeeded'), failed: count('failed'), cancelled: count('cancelled') },
-    shards: withShards ? shards.map(shardToWire) : [],
+    counts: { pending: c.pending + c.lost, placed: c.placed, running: c.running, succeeded: c.succeeded, failed: c.failed, cancelled: c.cancelled },
+    shards: withinBudget(shards),
     createdTime: timestampToWire(job.createdAtMs),
     finishedTime: timestampToWire(job.finishedAtMs),
     cancelRequested: job.cancelRequested,
@@ -176,6 +226,18 @@ export function jobToWire(job: JobRecord, shards: ShardRecord[], placementSummar
   };
 }
 
+/** withinBudget converts shards, carrying results in index order while they fit GET_JOB_RESULT_BUDGET. */
+function withinBudget(shards: ShardRecord[]): ShardWire[] {
+  let left = GET_JOB_RESULT_BUDGET;
+  return shards.map((s) => {
+    const size = s.result?.length ?? 0;
+    const fits = size <= left;
+    if (fits) left -= size;
+    return shardToWire(s, fits);
+  });
+}
+
+/** eventToWire converts one stored job event. */
 export function eventToWire(e: JobEvent): JobEventWire {
   const base = { sequence: e.sequence, time: timestampToWire(e.timeMs) };
   switch (e.kind) {
@@ -195,6 +257,7 @@ export function eventToWire(e: JobEvent): JobEventWire {
   }
 }
 
+/** explanationToWire converts one placement decision. */
 export function explanationToWire(e: StoredExplanation): PlacementExplanationWire {
   return {
     shardIndex: e.shardIndex,
@@ -212,10 +275,4 @@ export function explanationToWire(e: StoredExplanation): PlacementExplanationWir
     })),
     time: timestampToWire(e.timeMs),
   };
-}
-
-/** assignToWire builds the AssignShard message for an agent; `maxOutputBytes` is the scheduler's output cap for the attempt. */
-export function assignToWire(job: JobRecord, shard: ShardRecord, env: Record<string, string>, maxOutputBytes?: number): AssignShardWire {
-  const limits = { cpuCores: job.spec.resources.cpuCores, memoryMib: job.spec.resources.memoryMib, gpuIndices: shard.gpuIndices ?? [] };
-  return { shard: { jobId: job.id, index: shard.index, attempt: shard.attempt }, entrypoint: entrypointToWire(job.spec), env, timeoutSeconds: job.spec.timeoutSeconds, limits, ...(maxOutputBytes !== undefined && { maxOutputBytes }) };
 }
