@@ -35,6 +35,8 @@ export default tseslint.config(
       'src/common/grpc.ts',
       'src/scheduler/agent-service.ts',
       'src/scheduler/agent-session.ts',
+      'src/scheduler/agent-sessions.ts',
+      'src/scheduler/agent-inbox.ts',
       'src/gateway/*.ts',
       'src/agent/agent.ts',
       'src/cli/**',

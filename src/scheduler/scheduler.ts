@@ -1,6 +1,8 @@
 /**
- * scheduler: wires the scheduler process — AgentService over gRPC, the topology view for
- * metrics, and /metrics.
+ * scheduler: builds the scheduler process in dependency order — each part gets what it needs
+ * when it is made, nothing is set afterwards: the views (mirrors of etcd), the agent sessions
+ * (how anything reaches an agent), the job cache, trust, the controller, the inbox (what agents
+ * say, routed), and the AgentService server; then /metrics.
  */
 import type { Logger } from '../common/logger.js';
 import { bindServer, createServer, guardService, loadTesseraProto, shutdownServer } from '../common/grpc.js';
@@ -8,7 +10,9 @@ import { registerFleetMetrics } from '../common/fleet-metrics.js';
 import { createRegistry, startMetricsServer } from '../common/metrics-server.js';
 import type { TopologyStore } from '../store/topology-store.js';
 import { TopologyView } from '../store/topology-view.js';
-import { AgentServiceImpl } from './agent-service.js';
+import { AgentService } from './agent-service.js';
+import { AgentInbox } from './agent-inbox.js';
+import { AgentSessions } from './agent-sessions.js';
 import type { SchedulerConfig } from './config.js';
 import { createSchedulerMetrics } from './metrics.js';
 import type { Kv } from '../store/kv.js';
@@ -44,8 +48,8 @@ export async function startScheduler(config: SchedulerConfig, store: TopologySto
   const registry = createRegistry('scheduler');
   const view = await TopologyView.start(store, logger);
   registerFleetMetrics(registry, () => view);
-  const metrics = createSchedulerMetrics(registry, (): number => service.sessions.size);
-  const service: AgentServiceImpl = new AgentServiceImpl(config, store, metrics, logger, tls && caOf(tls));
+  const metrics = createSchedulerMetrics(registry, (): number => sessions.size);
+  const sessions = new AgentSessions(config, logger);
   const jobs = new JobStore(kv, config.etcdPrefix, logger);
   const tenants = new TenantStore(kv, config.etcdPrefix, logger);
   const cache = new JobCache(jobs, logger);
@@ -53,14 +57,29 @@ export async function startScheduler(config: SchedulerConfig, store: TopologySto
   // Trust changes (a worker verified, flagged) change what placement may use.
   const trustView = await TrustView.start(trustStore, logger, () => controller.capacityChanged());
   registerSupplyMetrics(registry, () => view, () => trustView);
-  const trust = new TrustManager(trustStore, trustView, view, service, config, metrics, logger);
+  const trust = new TrustManager(
+    trustStore,
+    trustView,
+    view,
+    {
+      sendChallenge: (workerId, challenge) => sessions.sendChallenge(workerId, challenge),
+      sendReveal: (workerId, request) => sessions.sendReveal(workerId, request),
+      connected: (workerId) => sessions.connected(workerId),
+      rttP99Ms: (workerId) => sessions.rttP99Ms(workerId),
+      // Challenges wait while the worker holds shards.
+      busy: (workerId) => cache.busy(workerId),
+    },
+    config,
+    metrics,
+    logger,
+  );
   const outputLimits = { attemptBytes: config.maxAttemptOutputBytes, jobBytes: config.maxJobOutputBytes, rateBytesPerSec: config.outputRateBytesPerSec, burstBytes: config.outputBurstBytes };
   const controller: JobController = new JobController({
     store: jobs,
     cache,
     tenants,
     topology: view,
-    link: service,
+    link: sessions,
     metrics,
     logger,
     outputLimits,
@@ -69,11 +88,11 @@ export async function startScheduler(config: SchedulerConfig, store: TopologySto
       extras: (worker) => ({ verified: trust.stateOf(worker) === 'verified', reputation: trust.reputation(worker.id), uptime30d: trust.uptime30d(worker.id) }),
     },
   });
-  service.controller = controller;
-  service.trust = trust;
+  const inbox = new AgentInbox({ store, sessions, controller, trust, metrics, logger });
+  const service = new AgentService({ config, store, sessions, inbox, controller, trust, metrics, logger, ...(tls && { ca: caOf(tls) }) });
   // A revoked worker's stream closes on every replica as the record change reaches its watch.
   view.on('change', (_change, worker) => {
-    if (worker.revokedAtMs !== undefined) void service.revoked(worker.id);
+    if (worker.revokedAtMs !== undefined) void sessions.revoked(worker.id);
   });
   await controller.start();
   const { proto } = loadTesseraProto();
@@ -94,7 +113,7 @@ export async function startScheduler(config: SchedulerConfig, store: TopologySto
       trust.stop();
       await trustView.stop();
       await controller.stop();
-      await service.closeAll();
+      await sessions.closeAll();
       await shutdownServer(server);
       await metricsServer.close();
       await view.stop();

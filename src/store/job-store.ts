@@ -236,7 +236,7 @@ export class JobStore {
       ...events.map((e, i) => ({ key: this.keys.event(job.id, change.job.value.eventSeq + 1 + i), value: JSON.stringify({ ...e, timeMs: now }), lease })),
       ...(change.durable ?? []).map((w) => ({ key: w.key, value: JSON.stringify(w.value) })),
     ];
-    const bytes = puts.reduce((n, p) => n + p.key.length + p.value.length, 0);
+    const bytes = puts.reduce((n, p) => n + Buffer.byteLength(p.key) + Buffer.byteLength(p.value), 0);
     if (bytes > MAX_TXN_BYTES || puts.length > MAX_TXN_OPS) throw new Error(`a change of job ${job.id} would write ${bytes} bytes in ${puts.length} operations, over the store's limit of ${MAX_TXN_BYTES} bytes / ${MAX_TXN_OPS} operations`);
     const { succeeded, revision } = await this.kv.txn({
       compares: [

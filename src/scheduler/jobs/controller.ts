@@ -234,6 +234,8 @@ export class JobController {
     }
     if (admission.flood && expected) {
       this.enqueue(async () => {
+        // The output kept up to the cap is written before the attempt ends.
+        await this.flushReports();
         const found = this.current(ref, workerId);
         if (!found || !holds(found.shard.value)) return;
         await this.endAttempt(found.shard.value, workerId, { lost: true, error: `worker ${workerId} cut off: it ${admission.flood!.message}` });
@@ -354,6 +356,8 @@ export class JobController {
   private async pass(): Promise<void> {
     if (this.stopped) return;
     const began = performance.now();
+    // Reports gathered so far go first: an attempt that ends in this pass keeps what it printed.
+    if (this.starts.size || this.outputs.size) await this.flushReports();
     // 1. Shards on workers whose lease is gone: rerun them (a gang restarts whole). Only workers holding shards are looked at.
     for (const workerId of [...this.cache.workersHolding()]) {
       if (this.topology.isOnline(workerId)) continue;
