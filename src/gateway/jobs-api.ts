@@ -15,6 +15,7 @@ import type { JobStore, Versioned } from '../store/job-store.js';
 import { jobIdFromWire, jobPageFromWire } from '../wire/gateway.js';
 import { eventToWire, explanationToWire, jobSpecFromWire, jobToWire } from '../wire/job.js';
 import type { TenantAuth } from './auth.js';
+import { EventFeeds } from './event-feeds.js';
 
 /** CANCEL_RETRIES: a cancel races with scheduler writes to the job record; a few retries settle it. */
 const CANCEL_RETRIES = 5;
@@ -30,6 +31,7 @@ export interface JobsApiOptions {
 }
 
 export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, options: JobsApiOptions, onStream: (delta: number) => void): JobHandlers {
+  const feeds = new EventFeeds(store, options.logger);
   /** ownJob reads the caller's job; the id's shape is checked before the caller's key is looked up. */
   async function ownJob(call: { metadata: grpc.Metadata }, jobId: string): Promise<Versioned<JobRecord>> {
     jobIdFromWire(jobId);
@@ -96,55 +98,50 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
     onStream(1);
     let last = call.request.afterSequence;
     let done = false;
-    const watching: { stop?: () => Promise<void> } = {};
-    const finish = (): void => {
+    let live = false;
+    let reading = false;
+    const buffered: JobEvent[] = [];
+    const subscription: { leave?: () => void } = {};
+    const finish = (err?: unknown): void => {
       if (done) return;
       done = true;
       onStream(-1);
-      void watching.stop?.();
-      if (!call.writableEnded && !call.destroyed) call.end();
+      subscription.leave?.();
+      if (err !== undefined) {
+        if (!call.destroyed) call.emit('error', toStatus(err, options.logger));
+      } else if (!call.writableEnded && !call.destroyed) call.end();
     };
-    call.on('cancelled', finish);
+    call.on('cancelled', () => finish());
     const send = (event: JobEvent): void => {
       if (done || event.sequence <= last) return;
       last = event.sequence;
       call.write({ event: eventToWire(event) });
       if (event.kind === 'summary') finish();
     };
-    // Read what is stored after `last`, page by page from its key (never the prefix before it),
-    // then watch from the last page's revision: no gap, and `last` drops repeats. A watch the
-    // store cancels (compaction) is followed by the same read-then-watch from `last`.
-    const follow = async (): Promise<void> => {
-      let revision = 0;
-      for (;;) {
-        const page = await store.events(job.value.id, last);
-        for (const event of page.events) send(event);
-        if (done) return;
-        revision = page.revision;
-        if (!page.more) break;
+    // Read what is stored after `last`, page by page from its key (never the prefix before it);
+    // live events wait in `buffered` meanwhile and the overlap is dropped by sequence.
+    const catchUp = async (): Promise<void> => {
+      if (reading) return;
+      reading = true;
+      live = false;
+      try {
+        for (;;) {
+          const page = await store.events(job.value.id, last);
+          for (const event of page.events) send(event);
+          if (done || !page.more) break;
+        }
+        live = true;
+        for (const event of buffered.splice(0).sort((a, b) => a.sequence - b.sequence)) send(event);
+      } finally {
+        reading = false;
       }
-      const pending: JobEvent[] = [];
-      let live = false;
-      const watch = await store.watchEvents(
-        job.value.id,
-        revision,
-        (event) => (live ? send(event) : pending.push(event)),
-        () => {
-          if (!done) follow().catch((err: unknown) => fail(err));
-        },
-      );
-      watching.stop = () => watch.stop();
-      live = true;
-      for (const event of pending.sort((a, b) => a.sequence - b.sequence)) send(event);
-      if (done) void watch.stop();
     };
-    const fail = (err: unknown): void => {
-      if (done) return;
-      done = true;
-      onStream(-1);
-      void watching.stop?.();
-      if (!call.destroyed) call.emit('error', toStatus(err, options.logger));
-    };
-    await follow();
+    subscription.leave = await feeds.subscribe(job.value.id, {
+      deliver: (event) => (live ? send(event) : buffered.push(event)),
+      catchUp: () => void catchUp().catch((err: unknown) => finish(err)),
+    });
+    if (done) return subscription.leave();
+    await catchUp();
   }
+
 }

@@ -1,7 +1,7 @@
 /**
  * checks: what needs no challenge — placeholder device ids, and GPUs exposed through
  * virtualization that can share or fake a card. Pure. (A GPU id reported by two workers is
- * decided by its first holder in the store: manager.ts runChecks.)
+ * decided by its first holder in the store: challenges.ts runChecks.)
  */
 import type { TrustFlagRecord } from '../../common/trust.js';
 import type { WorkerRecord } from '../../common/worker.js';
