@@ -1,27 +1,21 @@
 /**
- * Placement benchmarks: decisions per second of the pure pipeline over simulated heterogeneous
- * fleets, and committed placements per second through Tessera's etcd path (the real
- * JobController: place, compare-and-swap commit, events) beside raw etcd transactions of the
- * same size, measured in the same run.
+ * Placement benchmarks (the pure pipeline, one core, no store):
+ *
+ *   decisions/s      the three-ask cycle over 1,000 and 10,000 simulated workers, from an empty fleet
+ *   utilisation      10,000 workers pre-filled to 50 %, 80 % and 95 % of their GPUs and cores, trust
+ *                    facts on every worker (verified or not, a reputation), and asks sampled at random
+ *                    from a mix with trust floors and 2–3 GPU families; Tessera's breadth (score
+ *                    log2(n) feasible nodes) beside a kube-scheduler-like breadth (at least 100 nodes
+ *                    or 5 % of the fleet, as its percentageOfNodesToScore does at this size)
  */
-import { randomBytes } from 'node:crypto';
-import { Etcd3, type IRequestOp } from 'etcd3';
 import type { Hardware } from '../src/common/hardware.js';
-import { jobSpecSchema, resourcesSchema } from '../src/common/job.js';
-import type { Logger } from '../src/common/logger.js';
+import { resourcesSchema } from '../src/common/job.js';
 import type { WorkerRecord } from '../src/common/worker.js';
-import { JobController, type AgentLink } from '../src/scheduler/jobs/controller.js';
-import { buildIndex } from '../src/scheduler/placement/snapshot.js';
-import { newPlacementStack } from '../src/scheduler/placement/stack.js';
+import { buildIndex, type NodeExtras } from '../src/scheduler/placement/snapshot.js';
+import { candidateLimit, newPlacementStack } from '../src/scheduler/placement/stack.js';
 import type { ShardAsk } from '../src/scheduler/placement/types.js';
-import { UsageTable } from '../src/scheduler/placement/usage.js';
-import { JobStore } from '../src/store/job-store.js';
-import { EtcdKv } from '../src/store/kv-etcd.js';
-import { MemoryKv } from '../src/store/kv-memory.js';
-import { TenantStore } from '../src/store/tenant-store.js';
-import { TopologyStore } from '../src/store/topology-store.js';
-import { JobCache } from '../src/scheduler/jobs/cache.js';
-import { TopologyView } from '../src/store/topology-view.js';
+import { UsageOverlay, UsageTable } from '../src/scheduler/placement/usage.js';
+import { makeRng } from './common.js';
 
 const MODELS: Array<[string, number, number]> = [
   ['NVIDIA H100 80GB HBM3', 8, 81_559],
@@ -68,69 +62,123 @@ export function decisionsPerSecond(workers: number, count: number): number {
   return count / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 
-const silent = { info() {}, warn() {}, error() {}, debug() {}, child() { return silent; } } as unknown as Logger;
-const noAgents: AgentLink = { assign: () => true, cancel: () => true, advertiseAddress: () => undefined, suspect: () => false };
-
-/** committedPerSecond runs the real controller against etcd until `shards` shards are placed. */
-export async function committedPerSecond(endpoint: string, workers: number, shards: number): Promise<number> {
-  const kv = new EtcdKv([endpoint]);
-  const root = `/bench-${randomBytes(3).toString('hex')}/v1/`;
-  const jobs = new JobStore(kv, root);
-  const topology = new TopologyStore(new MemoryKv(), undefined, silent);
-  const { token } = await import('../src/store/join-tokens.js').then((m) => m.createJoinToken(topology, { uses: workers, ttlMs: 3_600_000 }));
-  const { sha256Hex } = await import('../src/common/secrets.js');
-  for (const w of simulatedFleet(workers)) {
-    await topology.join(sha256Hex(token), w, 'x', Date.now());
-    await topology.goOnline(w.id, { connectedAtMs: 0, schedulerId: 'bench' }, 3_600_000);
-  }
-  const view = await TopologyView.start(topology);
-  const spec = jobSpecSchema.parse({ name: 'bench', entrypoint: { command: 'true' }, resources: { cpuCores: 1 }, partition: { kind: 'independent', shardCount: shards } });
-  const tenant = 't-bench';
-  const metrics = { dispatchLatency: { observe() {} }, placements: { inc() {} }, shardResults: { inc() {} }, tenantGpuSeconds: { inc() {} }, tenantCpuSeconds: { inc() {} } };
-  const controller = new JobController({ store: jobs, cache: new JobCache(jobs), tenants: new TenantStore(kv, root), topology: view, link: noAgents, metrics, logger: silent });
-  await controller.start();
-  const job = await jobs.submit(tenant, spec, { nowMs: Date.now(), retentionMs: 3_600_000 });
-  const start = process.hrtime.bigint();
-  controller.kick();
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 5));
-    const placed = controller.cache.jobs.get(job.id)?.value.counts.placed ?? 0;
-    if (placed === shards) break;
-  }
-  const rate = shards / (Number(process.hrtime.bigint() - start) / 1e9);
-  await controller.stop();
-  await view.stop();
-  await topology.kv.close();
-  await kv.close();
-  return rate;
+/**
+ * kubeCandidateLimit: kube-scheduler's numFeasibleNodesToFind with the default
+ * percentageOfNodesToScore — 50 % − n/125 %, at least 5 %, and at least 100 nodes (all of a
+ * fleet under 100). At 10,000 nodes: 500.
+ */
+export function kubeCandidateLimit(nodes: number): number {
+  if (nodes < 100) return nodes;
+  const percent = Math.max(5, 50 - nodes / 125);
+  return Math.max(100, Math.floor((nodes * percent) / 100));
 }
 
-/** rawBatchedPerSecond commits the same shape with the etcd client alone: per shard a compare, a put of a shard record and a put of an event, 40 shards a transaction. */
-export async function rawBatchedPerSecond(endpoint: string, shards: number, inFlight = 1): Promise<number> {
-  const client = new Etcd3({ hosts: endpoint });
-  const root = `/bench-raw-${randomBytes(3).toString('hex')}/`;
-  const shardValue = JSON.stringify({ jobId: 'j-0000000000000000', index: 0, attempt: 1, state: 'placed', workerId: 'w-0000000000000000', gpuIndices: [], placedAtMs: Date.now() });
-  const eventValue = JSON.stringify({ kind: 'shard-state', index: 0, attempt: 1, state: 'placed', workerId: 'w-0000000000000000', message: 'placed on w-0000000000000000', timeMs: Date.now() });
-  // Create the shard keys first, as submit does, so compares have revisions to check.
-  const created: Array<{ key: string; rev: string }> = [];
-  for (let i = 0; i < shards; i += 40) {
-    const keys = Array.from({ length: Math.min(40, shards - i) }, (_, k) => `${root}shards/${String(i + k).padStart(6, '0')}`);
-    const r = await client.kv.txn({ compare: [], success: keys.map((key) => ({ request_put: { key: Buffer.from(key), value: Buffer.from(shardValue) } })), failure: [] });
-    for (const key of keys) created.push({ key, rev: r.header.revision });
-  }
-  const commit = async (i: number): Promise<void> => {
-    const batch = created.slice(i, i + 40);
-    const success: IRequestOp[] = batch.flatMap(({ key }, k) => [
-      { request_put: { key: Buffer.from(key), value: Buffer.from(shardValue) } },
-      { request_put: { key: Buffer.from(`${root}events/${i + k}`), value: Buffer.from(eventValue) } },
-    ]);
-    await client.kv.txn({ compare: batch.map(({ key, rev }) => ({ key: Buffer.from(key), target: 'Mod', result: 'Equal', mod_revision: rev })), success, failure: [] });
+/**
+ * trustFacts: what the trust manager would know of each worker, drawn once per worker from a
+ * fixed seed — 70 % of GPU workers and 90 % of CPU-only ones verified (new or changed hardware
+ * waits for its first challenge; a few were flagged); reputations mostly 70–100, 15 % at 40–70
+ * and 5 % below 40 (workers that lost shards).
+ */
+export function trustFacts(seed = 7): NodeExtras {
+  const facts = new Map<string, { verified: boolean; reputation: number }>();
+  const rng = makeRng(seed);
+  return (worker) => {
+    let f = facts.get(worker.id);
+    if (!f) {
+      const r = rng();
+      const reputation = r < 0.05 ? 10 + 30 * rng() : r < 0.2 ? 40 + 30 * rng() : 70 + 30 * rng();
+      f = { verified: rng() < (worker.hardware.gpus.length > 0 ? 0.7 : 0.9), reputation };
+      facts.set(worker.id, f);
+    }
+    return f;
   };
-  const starts = Array.from({ length: Math.ceil(created.length / 40) }, (_, b) => b * 40);
+}
+
+/** MIXED_ASKS: the sampled mix, with its weights. Region lists match where this fleet puts each model. */
+const MIXED_ASKS: Array<{ weight: number; ask: ShardAsk }> = [
+  // CPU work, no trust floor.
+  { weight: 20, ask: { resources: resourcesSchema.parse({ cpuCores: 2 }), regions: [], labels: {} } },
+  // One GPU of any model, on verified hardware.
+  { weight: 20, ask: { resources: resourcesSchema.parse({ gpuCount: 1, cpuCores: 2 }), regions: [], labels: {}, requireVerified: true } },
+  // One data-centre GPU (two families), verified and reputable.
+  { weight: 20, ask: { resources: resourcesSchema.parse({ gpuCount: 1, gpuModels: ['H100', 'A100'], cpuCores: 4 }), regions: [], labels: {}, requireVerified: true, minReputation: 60 } },
+  // Two GPUs of three families on one node, reputable.
+  { weight: 15, ask: { resources: resourcesSchema.parse({ gpuCount: 2, gpuModels: ['A100', 'H100', 'L40S'], cpuCores: 8 }), regions: [], labels: {}, minReputation: 70 } },
+  // One consumer GPU (three families) in two regions, a lower floor.
+  { weight: 25, ask: { resources: resourcesSchema.parse({ gpuCount: 1, gpuModels: ['RTX 4090', 'RTX 3080', 'T4'], cpuCores: 1 }), regions: ['us-east', 'ap-south'], labels: {}, minReputation: 50 } },
+];
+
+/** sampledAsks draws `count` asks from MIXED_ASKS by weight, from a fixed seed. */
+function sampledAsks(count: number, seed: number): ShardAsk[] {
+  const rng = makeRng(seed);
+  const total = MIXED_ASKS.reduce((n, a) => n + a.weight, 0);
+  return Array.from({ length: count }, () => {
+    let pick = rng() * total;
+    for (const { weight, ask } of MIXED_ASKS) {
+      pick -= weight;
+      if (pick < 0) return ask;
+    }
+    return MIXED_ASKS.at(-1)!.ask;
+  });
+}
+
+/**
+ * filledUsage holds `fraction` of the fleet: each GPU is busy with that probability, and each node
+ * has that share of its cores in use (± 10 %), so some nodes are full and some free, as a packed
+ * fleet looks.
+ */
+function filledUsage(workers: WorkerRecord[], fraction: number, seed: number): UsageTable {
+  const rng = makeRng(seed);
+  const usage = new UsageTable();
+  for (const w of workers) {
+    const gpuIndices = w.hardware.gpus.map((_, i) => i).filter(() => rng() < fraction);
+    const cores = Math.min(w.hardware.cpu.cores, Math.round(w.hardware.cpu.cores * fraction * (0.9 + 0.2 * rng())));
+    usage.reserve({ workerId: w.id, gpuIndices }, { resources: resourcesSchema.parse({ cpuCores: Math.max(cores, 0.001) }), regions: [], labels: {} });
+  }
+  return usage;
+}
+
+/** UtilisationFigures: decisions per second at one utilisation, for one breadth. */
+export interface UtilisationFigures {
+  perSecond: number;
+  /** Share of decisions that found a node. */
+  placed: number;
+  /** Mean nodes a decision looked at (filtered, and scored when feasible). */
+  evaluated: number;
+  /** Mean µs per decision in NodeIndex.candidatesFor alone (the GPU-family lookup; asks of several families build a union). */
+  candidatesUs: number;
+}
+
+/**
+ * utilisationDecisions runs `count` sampled asks against a fleet of `workers` filled to
+ * `fraction`. Each placement is reserved on a scratch overlay, reset every 500 decisions, so the
+ * fleet stays within about 1 % of the target utilisation throughout.
+ */
+export function utilisationDecisions(workers: number, fraction: number, count: number, breadth: 'tessera' | 'kube'): UtilisationFigures {
+  const fleet = simulatedFleet(workers);
+  const index = buildIndex(fleet.map((w) => [w, true] as [WorkerRecord, boolean]), trustFacts());
+  const base = filledUsage(fleet, fraction, 11);
+  const asks = sampledAsks(count, 13);
+  const stack = newPlacementStack({ candidateLimit: breadth === 'kube' ? kubeCandidateLimit : candidateLimit });
+  let usage = new UsageOverlay(base);
+  let placed = 0;
+  let evaluated = 0;
   const start = process.hrtime.bigint();
-  for (let b = 0; b < starts.length; b += inFlight) await Promise.all(starts.slice(b, b + inFlight).map(commit));
-  const rate = created.length / (Number(process.hrtime.bigint() - start) / 1e9);
-  await client.delete().prefix(root);
-  client.close();
-  return rate;
+  for (let i = 0; i < count; i++) {
+    if (i % 500 === 0) usage = new UsageOverlay(base);
+    const ask = asks[i]!;
+    const decision = stack.place(index, usage, ask);
+    evaluated += decision.explanation.nodesEvaluated;
+    if (decision.ok) {
+      usage.reserve(decision.placement, ask);
+      placed++;
+    }
+  }
+  const perSecond = count / (Number(process.hrtime.bigint() - start) / 1e9);
+  const lookups = process.hrtime.bigint();
+  let found = 0;
+  for (const ask of asks) found += index.candidatesFor(ask).nodes.length;
+  const candidatesUs = Number(process.hrtime.bigint() - lookups) / 1e3 / count;
+  if (found < 0) throw new Error('unreachable');
+  return { perSecond, placed: placed / count, evaluated: evaluated / count, candidatesUs };
 }

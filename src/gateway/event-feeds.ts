@@ -45,15 +45,23 @@ export class EventFeeds {
       this.feeds.set(jobId, (feed = created));
     }
     feed.subscribers.add(subscriber);
-    await feed.ready;
     const joined = feed;
-    return () => {
+    const leave = (): void => {
       joined.subscribers.delete(subscriber);
       if (joined.subscribers.size === 0 && this.feeds.get(jobId) === joined) {
         this.feeds.delete(jobId);
-        void joined.ready.then(() => joined.stop?.());
+        void joined.ready.then(() => joined.stop?.()).catch(() => undefined);
       }
     };
+    try {
+      await feed.ready;
+    } catch (err) {
+      // A watch that could not start (etcd unreachable) is not kept: the next subscriber tries afresh.
+      if (this.feeds.get(jobId) === joined) this.feeds.delete(jobId);
+      leave();
+      throw err;
+    }
+    return leave;
   }
 
   /** watch starts the feed's watch at the store's current revision: subscribers' page reads happen after it, so none falls in a gap. */
@@ -67,13 +75,23 @@ export class EventFeeds {
       },
       (reason) => {
         this.logger.warn({ jobId, reason }, 'event watch cancelled; watching again and catching subscribers up');
-        if (this.feeds.get(jobId) !== feed) return;
-        feed.ready = this.watch(jobId, feed).then(() => {
-          for (const s of feed.subscribers) s.catchUp();
-        });
-        feed.ready.catch((err: unknown) => this.logger.error({ err, jobId }, 'cannot watch job events again'));
+        feed.ready = this.rewatch(jobId, feed);
       },
     );
     feed.stop = () => watch.stop();
+  }
+
+  /** rewatch starts the feed's watch again, retrying while the store is unreachable, then catches every subscriber up. */
+  private async rewatch(jobId: string, feed: Feed): Promise<void> {
+    for (let attempt = 0; this.feeds.get(jobId) === feed; attempt++) {
+      try {
+        await this.watch(jobId, feed);
+        for (const s of feed.subscribers) s.catchUp();
+        return;
+      } catch (err) {
+        this.logger.warn({ err, jobId }, 'cannot watch job events again yet; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** attempt)).unref());
+      }
+    }
   }
 }

@@ -17,8 +17,8 @@ import { eventToWire, explanationToWire, jobSpecFromWire, jobToWire } from '../w
 import type { TenantAuth } from './auth.js';
 import { EventFeeds } from './event-feeds.js';
 
-/** CANCEL_RETRIES: a cancel races with scheduler writes to the job record; a few retries settle it. */
-const CANCEL_RETRIES = 5;
+/** CANCEL_RETRIES: a cancel races with the scheduler's writes to the job's status; retries with growing jittered waits (about 2 s in all) settle it. */
+const CANCEL_RETRIES = 12;
 
 type JobHandlers = Pick<GatewayServiceHandlers, 'SubmitJob' | 'GetJob' | 'ListJobs' | 'CancelJob' | 'StreamJobEvents' | 'ExplainPlacement'>;
 type Unary = <Req, Res>(method: string, handle: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>) => grpc.handleUnaryCall<Req, Res>;
@@ -75,6 +75,8 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
         if (job.value.cancelRequested || ['succeeded', 'failed', 'cancelled'].includes(job.value.state)) return { job: jobToWire(job.value, '') };
         const done = await store.apply({ job, next: { ...job.value, cancelRequested: true }, events: [{ kind: 'job-state', state: job.value.state, message: 'cancel requested' }] });
         if (done !== undefined) return { job: jobToWire(done.job, '') };
+        // A busy job's status changes often (starts, output): wait a little, jittered, and read again.
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
       }
       throw new FailedPrecondition('the job changed too often to cancel; try again');
     }),
@@ -120,26 +122,39 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
     };
     // Read what is stored after `last`, page by page from its key (never the prefix before it);
     // live events wait in `buffered` meanwhile and the overlap is dropped by sequence.
+    // A catch-up asked for while one runs (the feed re-watched mid-read) runs again after it.
+    let again = false;
     const catchUp = async (): Promise<void> => {
-      if (reading) return;
+      if (reading) {
+        again = true;
+        return;
+      }
       reading = true;
       live = false;
       try {
-        for (;;) {
-          const page = await store.events(job.value.id, last);
-          for (const event of page.events) send(event);
-          if (done || !page.more) break;
-        }
+        do {
+          again = false;
+          for (;;) {
+            const page = await store.events(job.value.id, last);
+            for (const event of page.events) send(event);
+            if (done || !page.more) break;
+          }
+        } while (again && !done);
         live = true;
         for (const event of buffered.splice(0).sort((a, b) => a.sequence - b.sequence)) send(event);
       } finally {
         reading = false;
       }
     };
-    subscription.leave = await feeds.subscribe(job.value.id, {
-      deliver: (event) => (live ? send(event) : buffered.push(event)),
-      catchUp: () => void catchUp().catch((err: unknown) => finish(err)),
-    });
+    try {
+      subscription.leave = await feeds.subscribe(job.value.id, {
+        deliver: (event) => (live ? send(event) : buffered.push(event)),
+        catchUp: () => void catchUp().catch((err: unknown) => finish(err)),
+      });
+    } catch (err) {
+      finish(err);
+      return;
+    }
     if (done) return subscription.leave();
     await catchUp();
   }

@@ -10,6 +10,7 @@ import { pendingShard, type JobRecord, type JobSpec, type JobStatus, type ShardR
 import type { DecodeLog } from '../../store/kv.js';
 import type { JobStore, Versioned } from '../../store/job-store.js';
 import { Mirror } from '../../store/mirror.js';
+import { NO_USAGE, type NodeUsage, type UsageView } from '../placement/types.js';
 
 
 /** isTerminalJob: a job in these states changes no more. */
@@ -33,6 +34,8 @@ export class JobCache {
   private readonly byWorker = new Map<string, Map<string, Set<number>>>();
   /** Jobs changed since the controller last took them; a pass works on these (and on what workers' changes touch). */
   private dirty = new Set<string>();
+  /** freed: a shard stopped holding its worker since the last look (capacity for placement). */
+  private freed = false;
   private readonly statuses = new Map<string, Versioned<JobStatus>>();
   private readonly specs = new Map<string, JobSpec>();
   private mirrors: Array<Mirror<unknown>> = [];
@@ -45,14 +48,8 @@ export class JobCache {
   /** start loads everything and follows changes; `onChange` runs after each applied change. */
   async start(onChange: () => void): Promise<void> {
     const { keys } = this.store;
-    const specs = await Mirror.start(this.store.kv, keys.jobSpecsPrefix, this.store.decodeSpec, {
-      put: (key, spec) => {
-        const id = key.slice(keys.jobSpecsPrefix.length);
-        this.specs.set(id, spec);
-        this.join(id);
-      },
-      delete: (key) => void this.specs.delete(key.slice(keys.jobSpecsPrefix.length)),
-    }, this.log);
+    // Statuses first (a finished job's shards are not loaded), then shards, then specs: a job
+    // joins when its spec arrives, with its written shards known, so none is taken for pending.
     const jobs = await Mirror.start(this.store.kv, keys.jobsPrefix, this.store.decodeStatus, {
       put: (key, status, entry) => {
         const current = this.statuses.get(status.id);
@@ -73,6 +70,15 @@ export class JobCache {
       },
       delete: () => undefined,
     }, this.log);
+    const specs = await Mirror.start(this.store.kv, keys.jobSpecsPrefix, this.store.decodeSpec, {
+      put: (key, spec) => {
+        const id = key.slice(keys.jobSpecsPrefix.length);
+        this.specs.set(id, spec);
+        this.join(id);
+        onChange();
+      },
+      delete: (key) => void this.specs.delete(key.slice(keys.jobSpecsPrefix.length)),
+    }, this.log);
     this.mirrors = [specs, jobs, shards] as Array<Mirror<unknown>>;
   }
 
@@ -85,6 +91,13 @@ export class JobCache {
     const taken = this.dirty;
     this.dirty = new Set();
     return taken;
+  }
+
+  /** takeFreed says whether any shard released its worker since the last call. */
+  takeFreed(): boolean {
+    const freed = this.freed;
+    this.freed = false;
+    return freed;
   }
 
   /** markDirty asks the next pass to look at a job again. */
@@ -129,7 +142,8 @@ export class JobCache {
     const found: Array<Versioned<ShardRecord>> = [];
     for (const index of this.pending.get(jobId) ?? []) {
       if (found.length >= limit) break;
-      found.push(this.shard(jobId, index)!);
+      const shard = this.shard(jobId, index);
+      if (shard) found.push(shard);
     }
     return found;
   }
@@ -141,7 +155,13 @@ export class JobCache {
   /** onWorker lists the shards placed on or running on a worker. */
   onWorker(workerId: string): Array<Versioned<ShardRecord>> {
     const found: Array<Versioned<ShardRecord>> = [];
-    for (const [jobId, indices] of this.byWorker.get(workerId) ?? []) for (const index of indices) found.push(this.shard(jobId, index)!);
+    for (const [jobId, indices] of this.byWorker.get(workerId) ?? []) {
+      for (const index of indices) {
+        // A shard whose job this cache could not read (a corrupt record) is left out, never a crash.
+        const shard = this.shard(jobId, index);
+        if (shard) found.push(shard);
+      }
+    }
     return found;
   }
 
@@ -155,13 +175,46 @@ export class JobCache {
     return this.byWorker.keys();
   }
 
+  /**
+   * usageView says what each worker's placed and running shards hold, computed from the
+   * per-worker index when placement first asks about that worker (a pass looks at few of them),
+   * and remembered for the rest of the view's life: take a fresh view per pass.
+   */
+  usageView(): UsageView {
+    const memo = new Map<string, NodeUsage>();
+    return {
+      of: (workerId: string): NodeUsage => {
+        let usage = memo.get(workerId);
+        if (usage) return usage;
+        const gpus = new Set<number>();
+        let cpuCores = 0;
+        let memoryMib = 0;
+        for (const [jobId, indices] of this.byWorker.get(workerId) ?? []) {
+          const resources = this.jobs.get(jobId)?.value.spec.resources;
+          if (!resources) continue;
+          for (const index of indices) {
+            for (const gpu of this.shards.get(jobId)?.get(index)?.value.gpuIndices ?? []) gpus.add(gpu);
+            cpuCores += resources.cpuCores;
+            memoryMib += resources.memoryMib;
+          }
+        }
+        usage = gpus.size === 0 && cpuCores === 0 && memoryMib === 0 ? NO_USAGE : { gpus, cpuCores, memoryMib };
+        memo.set(workerId, usage);
+        return usage;
+      },
+    };
+  }
+
   /** *holding yields every placed or running shard with its job (usage and quota accounting). */
   *holding(): Generator<{ job: JobRecord; shard: ShardRecord }> {
     for (const perJob of this.byWorker.values()) {
       for (const [jobId, indices] of perJob) {
         const job = this.jobs.get(jobId)?.value;
         if (!job) continue;
-        for (const index of indices) yield { job, shard: this.shard(jobId, index)!.value };
+        for (const index of indices) {
+          const shard = this.shard(jobId, index);
+          if (shard) yield { job, shard: shard.value };
+        }
       }
     }
   }
@@ -190,6 +243,7 @@ export class JobCache {
     if (current && current.modRevision >= modRevision) return;
     if (!map) this.shards.set(shard.jobId, (map = new Map<number, Versioned<ShardRecord>>()));
     if (current) this.unindex(current.value);
+    if (current && holds(current.value) && !holds(shard)) this.freed = true;
     map.set(shard.index, { key, value: shard, modRevision });
     this.index(shard);
     this.dirty.add(shard.jobId);
@@ -224,7 +278,10 @@ export class JobCache {
 
   /** dropShards forgets a finished job's shards and indexes, so memory and passes scale with live jobs only. */
   private dropShards(jobId: string): void {
-    for (const { value } of this.shards.get(jobId)?.values() ?? []) this.unindex(value);
+    for (const { value } of this.shards.get(jobId)?.values() ?? []) {
+      if (holds(value)) this.freed = true;
+      this.unindex(value);
+    }
     this.shards.delete(jobId);
     this.pending.delete(jobId);
   }

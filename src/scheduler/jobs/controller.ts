@@ -14,16 +14,16 @@ import { randomInt } from 'node:crypto';
 import type { AttemptEnd, ShardRef } from '../../common/attempt.js';
 import { isTerminalShard, type JobEventBody, type JobRecord, type ShardRecord } from '../../common/job.js';
 import type { Logger } from '../../common/logger.js';
-import { MAX_TXN_BYTES } from '../../store/kv.js';
+import { MAX_TXN_BYTES, MAX_TXN_OPS } from '../../store/kv.js';
 import type { JobStore, StoredExplanation, Versioned } from '../../store/job-store.js';
 import type { TenantStore } from '../../store/tenant-store.js';
 import type { TopologyView } from '../../store/topology-view.js';
 import { placeGang } from '../placement/gang.js';
 import type { NodeIndex } from '../placement/node-index.js';
-import { buildIndex, buildUsage, type NodeExtras } from '../placement/snapshot.js';
+import { buildIndex, type NodeExtras } from '../placement/snapshot.js';
 import { newPlacementStack } from '../placement/stack.js';
 import type { Explanation, Placement, ShardAsk } from '../placement/types.js';
-import type { UsageTable } from '../placement/usage.js';
+import { UsageOverlay, type UsageTable } from '../placement/usage.js';
 import { BATCH_SHARDS, planAttemptEnd, planCancel, planFinish, planGangRankEnd, planGangResults, shardEvent, type Plan } from './attempt-end.js';
 import { holds, isTerminalJob, type JobCache } from './cache.js';
 import { shardEnv, type GangLayout } from './env.js';
@@ -80,6 +80,10 @@ const SAFETY_PASS_MS = 5_000;
 const REPORT_FLUSH_MS = 20;
 /** REPORT_RETRIES: a batch of reports that lost a compare is re-checked and retried this often. */
 const REPORT_RETRIES = 3;
+/** REPORT_GIVE_UP: consecutive failed report flushes after which a batch is dropped (logged). */
+const REPORT_GIVE_UP = 50;
+/** MAX_LOG_EVENT_BYTES: output chunks are stored in pieces of at most this (a piece and its base64 fit any transaction). */
+const MAX_LOG_EVENT_BYTES = 256 * 1024;
 /** END_RETRIES: an attempt end that lost a compare re-reads the job and tries again this often. */
 const END_RETRIES = 3;
 
@@ -114,7 +118,7 @@ export class JobController {
   /** quotas holds back placements a tenant's quota does not allow. */
   private readonly quotas: QuotaGate;
   /** Jobs with pending shards, not finished and not cancelling: placement's demand. */
-  private readonly waiting = new Set<string>();
+  private readonly waiting = new Map<string, number>();
   /** placementDue: supply, demand or quotas moved since the last placement. */
   private placementDue = true;
   private index: { built: NodeIndex; atMs: number } | undefined;
@@ -123,6 +127,12 @@ export class JobController {
   private readonly outputs = new Map<string, OutputReport[]>();
   private flushScheduled = false;
   private safety: NodeJS.Timeout | undefined;
+  /** started: the cache and quotas are loaded whole; no pass runs on a half-read store (it would see held GPUs as free). */
+  private started = false;
+  /** Attempt ends not yet recorded (a lost compare, a store error): retried each pass, acked only once recorded or stale. */
+  private readonly pendingEnds = new Map<string, { workerId: string; ref: ShardRef; end: AttemptEnd; acks: Array<() => void> }>();
+  /** Report batches that could not be written (a store error): put back, retried a few times. */
+  private reportFailures = 0;
 
   constructor(parts: ControllerParts) {
     ({ store: this.store, cache: this.cache, topology: this.topology, link: this.link, metrics: this.metrics, logger: this.logger, trust: this.trust } = parts);
@@ -134,6 +144,7 @@ export class JobController {
   async start(): Promise<void> {
     await this.quotas.start();
     await this.cache.start(() => this.kick());
+    this.started = true;
     this.topology.on('change', () => this.capacityChanged());
     this.safety = setInterval(() => this.capacityChanged(), SAFETY_PASS_MS).unref();
     this.kick();
@@ -149,7 +160,7 @@ export class JobController {
 
   /** kick asks for a pass soon; many kicks in a burst make one pass. */
   kick(): void {
-    if (this.passScheduled || this.stopped) return;
+    if (this.passScheduled || this.stopped || !this.started) return;
     this.passScheduled = true;
     setTimeout(() => {
       this.passScheduled = false;
@@ -186,12 +197,15 @@ export class JobController {
   /** onConnected reconciles what an agent runs with what the store says it should. */
   onConnected(workerId: string, active: ShardRef[]): void {
     this.output.connected(workerId);
-    this.enqueue(async () => {
+    this.enqueue(() => {
       const activeKeys = new Set(active.map((r) => `${r.jobId}/${r.index}/${r.attempt}`));
       for (const ref of active) {
         const shard = this.cache.shard(ref.jobId, ref.index)?.value;
         if (!shard || shard.attempt !== ref.attempt || shard.workerId !== workerId || isTerminalShard(shard.state)) {
           this.link.cancel(workerId, ref, 'stale attempt: the scheduler no longer expects it');
+        } else if (this.cache.jobs.get(ref.jobId)?.value.cancelRequested) {
+          // A cancel sent while the agent was away is sent again.
+          this.link.cancel(workerId, ref, 'job cancelled');
         }
       }
       for (const { value: shard } of this.cache.onWorker(workerId)) {
@@ -200,8 +214,9 @@ export class JobController {
         const current = this.cache.shard(shard.jobId, shard.index);
         if (!job || !current || current.value.attempt !== shard.attempt || !holds(current.value)) continue;
         if (current.value.state === 'placed') this.dispatch(job, current.value);
-        else await this.endAttempt(current.value, workerId, { lost: true, error: `the agent on ${workerId} restarted and no longer runs it` });
+        else this.onFinished(workerId, { jobId: shard.jobId, index: shard.index, attempt: shard.attempt }, { lost: true, error: `the agent on ${workerId} restarted and no longer runs it` }, () => undefined);
       }
+      return Promise.resolve();
     });
   }
 
@@ -228,34 +243,50 @@ export class JobController {
     if (admission.dropped) this.metrics.outputBytes?.inc({ outcome: `dropped_${admission.reason ?? 'attempt_cap'}` }, admission.dropped);
     if (chunk) {
       const list = this.outputs.get(ref.jobId) ?? [];
-      list.push({ workerId, ref, event: { kind: 'log', index: ref.index, attempt: ref.attempt, stream, dataBase64: chunk.data.toString('base64'), truncated: chunk.truncated, ...(chunk.note && { note: chunk.note }) } });
+      // A large chunk is stored in pieces; only the last carries the cut marker.
+      for (let at = 0; at < chunk.data.length || at === 0; at += MAX_LOG_EVENT_BYTES) {
+        const last = at + MAX_LOG_EVENT_BYTES >= chunk.data.length;
+        const piece = chunk.data.subarray(at, at + MAX_LOG_EVENT_BYTES);
+        list.push({ workerId, ref, event: { kind: 'log', index: ref.index, attempt: ref.attempt, stream, dataBase64: piece.toString('base64'), truncated: last && chunk.truncated, ...(last && chunk.note && { note: chunk.note }) } });
+      }
       this.outputs.set(ref.jobId, list);
       this.scheduleFlush();
     }
-    if (admission.flood && expected) {
-      this.enqueue(async () => {
-        // The output kept up to the cap is written before the attempt ends.
-        await this.flushReports();
-        const found = this.current(ref, workerId);
-        if (!found || !holds(found.shard.value)) return;
-        await this.endAttempt(found.shard.value, workerId, { lost: true, error: `worker ${workerId} cut off: it ${admission.flood!.message}` });
-      });
-    }
+    // The output kept up to the cap is written first (recordEnd flushes), then the attempt ends as lost.
+    if (admission.flood && expected) this.onFinished(workerId, ref, { lost: true, error: `worker ${workerId} cut off: it ${admission.flood.message}` }, () => undefined);
     return admission;
   }
 
-  /** onFinished records an attempt's end; `ack` runs once the report is recorded or known stale. */
+  /**
+   * onFinished records an attempt's end; `ack` runs once the end is recorded or known stale —
+   * never before: an end that lost its compare or met a store error is retried every pass.
+   */
   onFinished(workerId: string, ref: ShardRef, end: AttemptEnd, ack: () => void): void {
-    this.enqueue(async () => {
+    const key = `${workerId}/${ref.jobId}/${ref.index}/${ref.attempt}`;
+    const pending = this.pendingEnds.get(key);
+    if (pending) pending.acks.push(ack);
+    else this.pendingEnds.set(key, { workerId, ref, end, acks: [ack] });
+    this.enqueue(() => this.recordEnd(key));
+  }
+
+  /** recordEnd tries one pending attempt end; it stays pending when it could not be recorded. */
+  private async recordEnd(key: string): Promise<void> {
+    const pending = this.pendingEnds.get(key);
+    if (!pending) return;
+    const { workerId, ref, end } = pending;
+    try {
       // Starts and output gathered before the end are written first, in order.
       await this.flushReports();
       const found = this.current(ref, workerId);
-      if (found && holds(found.shard.value)) {
-        // The record says truncated when the scheduler dropped output too, whatever the agent says.
-        await this.endAttempt(found.shard.value, workerId, this.output.cutShort(ref) ? { ...end, outputTruncated: true } : end);
-      }
-      ack();
-    });
+      // The record says truncated when the scheduler dropped output too, whatever the agent says.
+      const recorded = !found || !holds(found.shard.value) || (await this.endAttempt(found.shard.value, workerId, this.output.cutShort(ref) ? { ...end, outputTruncated: true } : end));
+      if (!recorded) return;
+    } catch (err) {
+      this.logger.warn({ err, ...ref, workerId }, 'recording an attempt end failed; retrying on the next pass');
+      return;
+    }
+    this.pendingEnds.delete(key);
+    for (const ack of pending.acks) ack();
   }
 
   private scheduleFlush(): void {
@@ -273,11 +304,27 @@ export class JobController {
       const outputs = this.outputs.get(jobId) ?? [];
       this.starts.delete(jobId);
       this.outputs.delete(jobId);
-      for (let attempt = 0; attempt < REPORT_RETRIES; attempt++) {
-        if (await this.writeReports(jobId, starts, outputs)) break;
-        await this.refresh(jobId, [...starts, ...outputs].map((r) => r.ref.index));
+      let written = false;
+      try {
+        for (let attempt = 0; attempt < REPORT_RETRIES && !written; attempt++) {
+          written = await this.writeReports(jobId, starts, outputs);
+          if (!written) await this.refresh(jobId, [...starts, ...outputs].map((r) => r.ref.index));
+        }
+      } catch (err) {
+        this.logger.warn({ err, jobId }, 'writing starts and output failed; retrying');
       }
+      if (written || (starts.length === 0 && outputs.length === 0)) continue;
+      // Not written (other writers kept winning, or the store failed): put them back, ahead of newer ones, and try again soon.
+      if (++this.reportFailures > REPORT_GIVE_UP) {
+        this.logger.error({ jobId, starts: starts.length, outputs: outputs.length }, 'dropping starts and output that could not be written after many tries');
+        continue;
+      }
+      this.starts.set(jobId, [...starts, ...(this.starts.get(jobId) ?? [])]);
+      this.outputs.set(jobId, [...outputs, ...(this.outputs.get(jobId) ?? [])]);
+      setTimeout(() => this.scheduleFlush(), Math.min(2_000, 50 * this.reportFailures)).unref();
+      return;
     }
+    this.reportFailures = 0;
   }
 
   /** writeReports commits one job's starts and output; false when a compare failed (the caller refreshes and retries). */
@@ -304,7 +351,8 @@ export class JobController {
         }
         s0++;
       }
-      while (o0 < outputs.length && events.length < 2 * BATCH_SHARDS) {
+      // Puts: the status, each started shard, each event, and the job's "running" event: under etcd's 128 operations.
+      while (o0 < outputs.length && 2 + shards.length + events.length < MAX_TXN_OPS) {
         const o = outputs[o0]!;
         const size = o.event.dataBase64.length + 256;
         if (events.length && bytes + size > MAX_TXN_BYTES / 2) break;
@@ -358,6 +406,8 @@ export class JobController {
     const began = performance.now();
     // Reports gathered so far go first: an attempt that ends in this pass keeps what it printed.
     if (this.starts.size || this.outputs.size) await this.flushReports();
+    // 0. Attempt ends not recorded yet (lost compares, store errors) are tried again.
+    for (const key of [...this.pendingEnds.keys()]) await this.recordEnd(key);
     // 1. Shards on workers whose lease is gone: rerun them (a gang restarts whole). Only workers holding shards are looked at.
     for (const workerId of [...this.cache.workersHolding()]) {
       if (this.topology.isOnline(workerId)) continue;
@@ -378,6 +428,7 @@ export class JobController {
       }
     }
     // 3. Placement, when supply, demand or quotas moved.
+    if (this.cache.takeFreed()) this.placementDue = true;
     if (this.placementDue || Date.now() - this.lastFullPassMs > SAFETY_PASS_MS) await this.place();
     this.metrics.passSeconds?.observe((performance.now() - began) / 1000);
   }
@@ -403,12 +454,12 @@ export class JobController {
       if (isTerminalJob(this.cache.jobs.get(jobId)?.value.state ?? 'pending')) this.logger.info({ jobId, state: this.cache.jobs.get(jobId)!.value.state, ...this.cache.jobs.get(jobId)!.value.counts }, 'job finished');
     }
     const job = this.cache.jobs.get(jobId)?.value;
-    const waits = job !== undefined && !isTerminalJob(job.state) && !job.cancelRequested && this.cache.pendingCount(jobId) > 0;
-    if (waits !== this.waiting.has(jobId)) {
-      if (waits) this.waiting.add(jobId);
-      else this.waiting.delete(jobId);
-    }
-    if (waits) this.placementDue = true;
+    const pending = this.cache.pendingCount(jobId);
+    const waits = job !== undefined && !isTerminalJob(job.state) && !job.cancelRequested && pending > 0;
+    // Placement runs when demand grew (a new job, a shard back to pending), not on every report of a job still waiting.
+    if (waits && pending > (this.waiting.get(jobId) ?? 0)) this.placementDue = true;
+    if (waits) this.waiting.set(jobId, pending);
+    else this.waiting.delete(jobId);
   }
 
   /** commit writes a plan against the job as read; on success the cache, the agents and trust hear of it. */
@@ -433,13 +484,14 @@ export class JobController {
   private async place(): Promise<void> {
     this.placementDue = false;
     this.lastFullPassMs = Date.now();
-    const jobs = [...this.waiting]
+    const jobs = [...this.waiting.keys()]
       .map((id) => this.cache.jobs.get(id)?.value)
       .filter((j): j is JobRecord => j !== undefined && !isTerminalJob(j.state) && !j.cancelRequested && this.cache.pendingCount(j.id) > 0)
       .sort((a, b) => b.spec.priority - a.spec.priority || a.createdAtMs - b.createdAtMs);
     if (jobs.length === 0) return;
     const index = this.nodeIndex();
-    const usage = buildUsage([...this.cache.holding()].map(({ job, shard }) => ({ shard, resources: job.spec.resources })));
+    // What workers hold, from the cache's per-worker index as placement asks; this pass's own reservations go on top.
+    const usage = new UsageOverlay(this.cache.usageView());
     // Tenants' quotas come before the fleet: a job over its tenant's quota is not placed however free the workers are.
     const book = await this.quotas.book(jobs, this.cache.holding(), Date.now());
     const inFlight = new Set<Promise<void>>();
@@ -573,12 +625,12 @@ export class JobController {
 
   // ---- ends of attempts ---------------------------------------------------------------
 
-  /** endAttempt commits the rules' plan for an attempt's end; a lost compare re-reads and tries again. */
-  private async endAttempt(shard: ShardRecord, workerId: string, end: AttemptEnd): Promise<void> {
+  /** endAttempt commits the rules' plan for an attempt's end; true once recorded (or no longer current), false when others kept winning. */
+  private async endAttempt(shard: ShardRecord, workerId: string, end: AttemptEnd): Promise<boolean> {
     const ref = { jobId: shard.jobId, index: shard.index, attempt: shard.attempt };
     for (let attempt = 0; attempt < END_RETRIES; attempt++) {
       const found = this.current(ref, workerId);
-      if (!found || !holds(found.shard.value)) return;
+      if (!found || !holds(found.shard.value)) return true;
       const job = this.cache.jobs.get(ref.jobId)!;
       const now = Date.now();
       const plan =
@@ -588,11 +640,12 @@ export class JobController {
       if (await this.commit(job, plan)) {
         await this.settle(ref.jobId);
         this.kick();
-        return;
+        return true;
       }
       await this.refresh(ref.jobId, job.value.spec.partition.kind === 'gang' ? this.cache.shardsOf(ref.jobId).map((s) => s.value.index) : [ref.index]);
     }
-    this.logger.warn({ ...ref, workerId }, 'an attempt end kept losing to other writers; the next pass looks at the job again');
+    this.logger.warn({ ...ref, workerId }, 'an attempt end kept losing to other writers; the next pass tries again');
+    return false;
   }
 
   /** current finds the job and shard an agent report is about, if it is still the live attempt there. */

@@ -8,6 +8,8 @@ import type { NodeInfo, ShardAsk } from './types.js';
 export class NodeIndex {
   private readonly byId = new Map<string, NodeInfo>();
   private readonly byFamily = new Map<string, NodeInfo[]>();
+  /** The nodes of each set of families asked for together, built once per index (not per decision). */
+  private readonly unions = new Map<string, readonly NodeInfo[]>();
   private offset = 0;
 
   constructor(readonly nodes: readonly NodeInfo[]) {
@@ -39,8 +41,11 @@ export class NodeIndex {
   candidatesFor(ask: ShardAsk): { nodes: readonly NodeInfo[]; skippedByModel: number } {
     const models = ask.resources.gpuModels;
     if (models.length === 0) return { nodes: this.nodes, skippedByModel: 0 };
-    const lists = models.map((m) => this.byFamily.get(m) ?? []);
-    const nodes = lists.length === 1 ? lists[0]! : [...new Set(lists.flat())];
+    let nodes = models.length === 1 ? (this.byFamily.get(models[0]!) ?? []) : this.unions.get(models.join('\0'));
+    if (!nodes) {
+      nodes = [...new Set(models.flatMap((m) => this.byFamily.get(m) ?? []))];
+      this.unions.set(models.join('\0'), nodes);
+    }
     return { nodes, skippedByModel: this.nodes.length - nodes.length };
   }
 }

@@ -41,12 +41,14 @@ export class PlacementStack {
   constructor(
     readonly filters: readonly Filter[],
     readonly scorers: readonly Scorer[],
+    /** limit: how many feasible nodes a decision scores, given the fleet's size (default candidateLimit). */
+    readonly limit: (nodes: number) => number = candidateLimit,
   ) {}
 
   /** place chooses a node for `ask`, or explains why none fits. */
   place(index: NodeIndex, usage: UsageView, ask: ShardAsk): Decision {
     const { nodes, skippedByModel } = index.candidatesFor(ask);
-    const limit = candidateLimit(index.size);
+    const limit = this.limit(index.size);
     const filtered: Partial<Record<FilterReason, number>> = skippedByModel > 0 ? { 'gpu-model': skippedByModel } : {};
     const reports: CandidateReport[] = [];
     const feasible: CandidateReport[] = [];
@@ -91,8 +93,11 @@ export class PlacementStack {
   }
 }
 
-/** newPlacementStack wires Tessera's default pipeline. */
-export function newPlacementStack(): PlacementStack {
+/**
+ * newPlacementStack wires Tessera's default pipeline. `candidateLimit` replaces how many feasible
+ * nodes a decision scores (the benchmark sets a kube-scheduler-like breadth beside the default).
+ */
+export function newPlacementStack(options: { candidateLimit?: (nodes: number) => number } = {}): PlacementStack {
   return new PlacementStack(
     [
       OnlineFilter, // offline supply is never a candidate, so it goes first
@@ -113,5 +118,6 @@ export function newPlacementStack(): PlacementStack {
       ReputationScorer, // prefer workers with a better record (docs/reputation.md)
       LatencyScorer, // prefer workers closer to the scheduler (neutral until latency probes land)
     ],
+    options.candidateLimit,
   );
 }
