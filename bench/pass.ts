@@ -16,7 +16,7 @@
 import { jobSpecSchema, type JobRecord, type ShardRecord } from '../src/common/job.js';
 import type { JobController } from '../src/scheduler/jobs/controller.js';
 import { BATCH_SHARDS } from '../src/scheduler/jobs/attempt-end.js';
-import { buildIndex, buildUsage } from '../src/scheduler/placement/snapshot.js';
+import { buildIndex } from '../src/scheduler/placement/snapshot.js';
 import { JobStore, type Versioned } from '../src/store/job-store.js';
 import { MemoryKv } from '../src/store/kv-memory.js';
 import { TopologyStore } from '../src/store/topology-store.js';
@@ -42,7 +42,6 @@ export interface PassFigures {
   loadSeconds: number;
   passes: Record<'nothingDirty' | 'oneDirty' | 'newJob' | 'newJobRebuild', PassSample>;
   /** What a placing pass spends in two of its steps, timed alone on the same state: usage rebuilt from every live shard, and the placement index of every worker. */
-  usageRebuildMs: number;
   indexRebuildMs: number;
   repeats: number;
 }
@@ -174,7 +173,6 @@ export async function passFigures(workers: number, shards: number, jobsCount: nu
   const liveJob = [...controller.cache.jobs.keys()][0]!;
   const small = jobSpecSchema.parse({ name: 'arrival', entrypoint: { command: 'true' }, resources: { cpuCores: 1 }, partition: { kind: 'independent', shardCount: 4 } });
   const samples: Record<keyof PassFigures['passes'], PassSample[]> = { nothingDirty: [], oneDirty: [], newJob: [], newJobRebuild: [] };
-  const usageRebuild: number[] = [];
   const indexRebuild: number[] = [];
   const arrival = async (rebuild: boolean): Promise<PassSample> => {
     let id = '';
@@ -200,13 +198,10 @@ export async function passFigures(workers: number, shards: number, jobsCount: nu
       // Within a second of the rebuild: the index is reused, as on a busy scheduler.
       samples.newJob.push(await arrival(false));
     }
-    // Two steps of a placing pass alone, on the same state, as place() and nodeIndex() run them.
+    // The index rebuild alone, on the same state, as nodeIndex() runs it.
     await quiet();
     for (let r = 0; r < 3; r++) {
-      let start = performance.now();
-      buildUsage([...controller.cache.holding()].map(({ job, shard }) => ({ shard, resources: job.spec.resources })));
-      usageRebuild.push(performance.now() - start);
-      start = performance.now();
+      const start = performance.now();
       buildIndex([...view.workers.values()].filter((w) => view.isOnline(w.id)).map((w) => [w, true] as [typeof w, boolean]));
       indexRebuild.push(performance.now() - start);
     }
@@ -223,7 +218,6 @@ export async function passFigures(workers: number, shards: number, jobsCount: nu
     stateMiB,
     loadSeconds,
     passes: { nothingDirty: med(samples.nothingDirty), oneDirty: med(samples.oneDirty), newJob: med(samples.newJob), newJobRebuild: med(samples.newJobRebuild) },
-    usageRebuildMs: median(usageRebuild),
     indexRebuildMs: median(indexRebuild),
     repeats,
   };

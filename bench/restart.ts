@@ -5,26 +5,23 @@
  * heap it peaked at meanwhile. Baseline: the same prefixes read with the etcd3 client alone in
  * 1,000-key pages, not decoded.
  *
- * Twice: as the code stands, and with its store reading pages without a sort order (the fix
- * emulated here, in UnsortedPagesKv: src/ is not this benchmark's to change). etcd ignores a
- * range's limit whenever a sort order is set — it reads every key to the end of the range, sorts
- * and truncates — so each 32-key page of EtcdKv.range reads the whole rest of the prefix, and a
- * mirror's first read is quadratic in the keys under it. Keys come back in key order without it.
+ * (EtcdKv pages without a sort order: with one, etcd ignores a range's limit — it reads every key
+ * to the end of the range, sorts and truncates — and a mirror's first read was quadratic in the
+ * keys under it: 39.9 s at this bench's default scale before the fix, 7.2 s after.)
  *
  * The store: `shards` shards in jobs of 1,000; nine jobs in ten succeeded, each shard with a
  * result (its record holds it, and so does its shard-result event, as the controller writes
  * them), `resultBytes` in all; the rest are running. A private etcd with a quota that holds it.
  */
 import { randomBytes } from 'node:crypto';
-import { Etcd3, type IKeyValue, type IRequestOp } from 'etcd3';
+import { Etcd3, type IRequestOp } from 'etcd3';
 import { jobSpecSchema, type JobRecord } from '../src/common/job.js';
 import { parseSchedulerConfig } from '../src/scheduler/config.js';
 import { startScheduler } from '../src/scheduler/scheduler.js';
 import { startEtcdServer } from '../src/store/etcd-server.js';
 import { JobStore } from '../src/store/job-store.js';
 import { Keys } from '../src/store/keys.js';
-import { EtcdKv, prefixEnd } from '../src/store/kv-etcd.js';
-import type { KvPage } from '../src/store/kv.js';
+import { EtcdKv } from '../src/store/kv-etcd.js';
 import { TopologyStore } from '../src/store/topology-store.js';
 import { gc, median, silent, since, writeFleet } from './common.js';
 import { simulatedFleet } from './placement.js';
@@ -41,43 +38,15 @@ export interface RestartFigures {
   workers: number;
   storedMiB: number;
   setupSeconds: number;
-  /** startScheduler as the code stands (NaN when skipped), and with unsorted pages. */
+  /** startScheduler until it resolves. */
   seconds: number;
-  unsortedSeconds: number;
   rawSeconds: number;
-  /** Heap growth at its peak while the scheduler started (unsorted pages), and what stayed after a full GC, MiB. */
+  /** Heap growth at its peak while the scheduler started, and what stayed after a full GC, MiB. */
   peakHeapMiB: number;
   retainedHeapMiB: number;
   trials: number;
 }
 
-/**
- * UnsortedPagesKv is EtcdKv whose pages carry no sort order (etcd then honours the limit); every
- * other call is EtcdKv's own. It reads through a second client of its own, as EtcdKv's is private.
- */
-class UnsortedPagesKv extends EtcdKv {
-  private readonly reader: Etcd3;
-
-  constructor(endpoints: string[]) {
-    super(endpoints);
-    this.reader = new Etcd3({ hosts: endpoints, grpcOptions: { 'grpc.max_receive_message_length': 64 * 1024 * 1024 } });
-  }
-
-  override async page(prefix: string, options: { after?: string; limit: number; revision?: number }): Promise<KvPage> {
-    const from = options.after !== undefined ? Buffer.concat([Buffer.from(options.after), Buffer.from([0])]) : Buffer.from(prefix);
-    const response = await this.reader.kv.range({ key: from, range_end: prefixEnd(prefix), limit: String(options.limit), ...(options.revision && { revision: String(options.revision) }) });
-    const entries = response.kvs.map((kv: IKeyValue) => {
-      const lease = String(kv.lease);
-      return { key: kv.key.toString(), value: kv.value.toString(), createRevision: Number(kv.create_revision), modRevision: Number(kv.mod_revision), ...(lease !== '0' && { lease }) };
-    });
-    return { entries, revision: Number(response.header.revision), more: response.more && entries.length > 0 };
-  }
-
-  override async close(): Promise<void> {
-    this.reader.close();
-    await super.close();
-  }
-}
 
 /** quotaFor: room for the results twice (records and events), everything else, and bbolt's slack. */
 export function quotaFor(resultBytes: number): number {
@@ -181,12 +150,12 @@ async function rawRead(endpoint: string, keys: Keys): Promise<number> {
   }
 }
 
-async function tesseraStart(endpoint: string, root: string, unsorted: boolean): Promise<{ seconds: number; peakMiB: number; retainedMiB: number }> {
+async function tesseraStart(endpoint: string, root: string): Promise<{ seconds: number; peakMiB: number; retainedMiB: number }> {
   gc();
   const before = process.memoryUsage().heapUsed;
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 10);
-  const kv = unsorted ? new UnsortedPagesKv([endpoint]) : new EtcdKv([endpoint]);
+  const kv = new EtcdKv([endpoint]);
   const store = new TopologyStore(kv, root, silent);
   const config = parseSchedulerConfig({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', etcdEndpoints: [endpoint], etcdPrefix: root, insecure: true });
   const start = process.hrtime.bigint();
@@ -201,8 +170,8 @@ async function tesseraStart(endpoint: string, root: string, unsorted: boolean): 
   return { seconds, peakMiB: (peak - before) / 1_048_576, retainedMiB: (retained - before) / 1_048_576 };
 }
 
-/** restartFigures fills a private etcd, then alternates raw reads and scheduler starts (as is unless `asIs` is false, and with unsorted pages) `trials` times. */
-export async function restartFigures(shards: number, resultBytes: number, workers: number, trials: number, asIs: boolean): Promise<RestartFigures> {
+/** restartFigures fills a private etcd, then alternates raw reads and scheduler starts `trials` times. */
+export async function restartFigures(shards: number, resultBytes: number, workers: number, trials: number): Promise<RestartFigures> {
   const etcd = await startEtcdServer({ quotaBackendBytes: quotaFor(resultBytes) });
   const root = '/tessera/v1/';
   try {
@@ -211,11 +180,9 @@ export async function restartFigures(shards: number, resultBytes: number, worker
     const setupSeconds = since(setupStart);
     const raw: number[] = [];
     const runs: Array<{ seconds: number; peakMiB: number; retainedMiB: number }> = [];
-    const unsorted: Array<{ seconds: number; peakMiB: number; retainedMiB: number }> = [];
     for (let t = 0; t < trials; t++) {
       raw.push(await rawRead(etcd.endpoint, new Keys(root)));
-      unsorted.push(await tesseraStart(etcd.endpoint, root, true));
-      if (asIs) runs.push(await tesseraStart(etcd.endpoint, root, false));
+      runs.push(await tesseraStart(etcd.endpoint, root));
     }
     return {
       shards,
@@ -223,12 +190,10 @@ export async function restartFigures(shards: number, resultBytes: number, worker
       workers,
       storedMiB: stored / 1_048_576,
       setupSeconds,
-      seconds: runs.length ? median(runs.map((r) => r.seconds)) : NaN,
-      unsortedSeconds: median(unsorted.map((r) => r.seconds)),
+      seconds: median(runs.map((r) => r.seconds)),
       rawSeconds: median(raw),
-      // Both ways read and keep the same entries: the heap is taken from the runs with unsorted pages (always made).
-      peakHeapMiB: median(unsorted.map((r) => r.peakMiB)),
-      retainedHeapMiB: median(unsorted.map((r) => r.retainedMiB)),
+      peakHeapMiB: median(runs.map((r) => r.peakMiB)),
+      retainedHeapMiB: median(runs.map((r) => r.retainedMiB)),
       trials,
     };
   } finally {

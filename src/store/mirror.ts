@@ -13,6 +13,8 @@ export interface MirrorHandlers<T> {
   delete(key: string, modRevision: number): void;
   /** resynced runs after a re-read that followed a cancelled watch (for logs and metrics). */
   resynced?(revision: number): void;
+  /** held: the revision of `key` the consumer already holds (its own commits), so the echo of its own write is not decoded again. */
+  held?(key: string): number | undefined;
 }
 
 /** RESYNC_BACKOFF_MS: waits between attempts to re-read after a cancelled watch while the store is down. */
@@ -76,9 +78,10 @@ export class Mirror<T> {
   }
 
   private apply(entry: KvEntry): void {
-    const held = this.known.get(entry.key);
-    if (held !== undefined && held >= entry.modRevision) return;
+    const known = this.known.get(entry.key);
+    if (known !== undefined && known >= entry.modRevision) return;
     this.known.set(entry.key, entry.modRevision);
+    if ((this.handlers.held?.(entry.key) ?? -1) >= entry.modRevision) return;
     const value = this.decode(entry);
     if (value !== undefined) this.handlers.put(entry.key, value, entry);
   }

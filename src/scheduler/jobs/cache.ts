@@ -62,6 +62,7 @@ export class JobCache {
         this.forget(key.slice(keys.jobsPrefix.length));
         onChange();
       },
+      held: (key) => this.statuses.get(key.slice(keys.jobsPrefix.length))?.modRevision,
     }, this.log);
     const shards = await Mirror.start(this.store.kv, keys.shardsPrefix(), this.store.decodeShard, {
       put: (key, shard, entry) => {
@@ -69,6 +70,8 @@ export class JobCache {
         onChange();
       },
       delete: () => undefined,
+      // shards/<job>/<index:6>: the echo of a commit of ours is already here.
+      held: (key) => this.shards.get(key.slice(keys.shardsPrefix().length, -7))?.get(Number(key.slice(-6)))?.modRevision,
     }, this.log);
     const specs = await Mirror.start(this.store.kv, keys.jobSpecsPrefix, this.store.decodeSpec, {
       put: (key, spec) => {

@@ -1,13 +1,11 @@
 /**
  * snapshot: builds placement's view of the fleet from domain records. Pure: the controller hands
- * it workers and the shards that hold resources.
+ * it workers (what shards hold comes from the job cache's per-worker index, as a UsageView).
  */
 import { familyOf } from '../../common/gpu-catalog.js';
-import type { ShardRecord, Resources } from '../../common/job.js';
 import type { WorkerRecord } from '../../common/worker.js';
 import { NodeIndex } from './node-index.js';
 import type { NodeInfo } from './types.js';
-import { UsageTable } from './usage.js';
 
 /** nodeOf converts one worker. */
 export function nodeOf(worker: WorkerRecord, online: boolean, extras: { reputation?: number; uptime30d?: number; latencyMs?: number; verified?: boolean } = {}): NodeInfo {
@@ -32,14 +30,4 @@ export type NodeExtras = (worker: WorkerRecord) => { reputation?: number; uptime
 /** buildIndex indexes every worker. */
 export function buildIndex(workers: Iterable<[WorkerRecord, boolean]>, extras?: NodeExtras): NodeIndex {
   return new NodeIndex([...workers].map(([w, online]) => nodeOf(w, online, extras?.(w))));
-}
-
-/** buildUsage totals what placed and running shards hold. */
-export function buildUsage(holding: Iterable<{ shard: ShardRecord; resources: Resources }>): UsageTable {
-  const usage = new UsageTable();
-  for (const { shard, resources } of holding) {
-    if (!shard.workerId || (shard.state !== 'placed' && shard.state !== 'running')) continue;
-    usage.reserve({ workerId: shard.workerId, gpuIndices: shard.gpuIndices ?? [] }, { resources, regions: [], labels: {} });
-  }
-  return usage;
 }
