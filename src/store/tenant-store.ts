@@ -183,7 +183,11 @@ export class TenantStore {
 
   /** usageDay reads one day's counters with the revision the next compare needs. */
   async usageDay(tenantId: string, day: string): Promise<Versioned<UsageDay> | undefined> {
-    return this.decode(usageDaySchema, await this.kv.get(this.usageKey(tenantId, day)));
+    const entry = await this.kv.get(this.usageKey(tenantId, day));
+    if (!entry) return undefined;
+    // A corrupt counter (logged) counts from zero: the meter still compares its revision and
+    // overwrites it, rather than failing every attempt end of that tenant and day.
+    return this.decode(usageDaySchema, entry) ?? { key: entry.key, value: { gpuMs: 0, cpuCoreMs: 0, attempts: 0, updatedAtMs: 0 }, modRevision: entry.modRevision };
   }
 }
 
