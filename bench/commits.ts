@@ -344,7 +344,7 @@ export async function endToEnd(endpoint: string, etcdPid: number | undefined, fl
     await waitUntil(
       () => {
         for (const id of unfinished) {
-          const state = controller.cache.jobs.get(id)?.value.state;
+          const state = controller.cache.status(id)?.state;
           if (state === 'succeeded') unfinished.delete(id);
           else if (state === 'failed' || state === 'cancelled') throw new Error(`bench job ${id} ended ${state}`);
         }

@@ -67,7 +67,7 @@ describe('results and output past the per-message limits', () => {
     );
     figures.restartWith4p8MBResultsMs = Date.now() - began;
     try {
-      expect(second.controller.cache.jobs.get(jobId)?.value.counts.succeeded).toBe(80);
+      expect(second.controller.cache.status(jobId)?.counts.succeeded).toBe(80);
     } finally {
       await second.stop();
       await kv.close();
@@ -156,6 +156,6 @@ describe('a compaction while the scheduler is cut off from etcd', () => {
     const began = Date.now();
     expect((await collectEvents(fleet, second.jobId)).at(-1)!.summary).toMatchObject({ state: 'JOB_STATE_SUCCEEDED', succeeded: 4 });
     figures.jobAfterCompactionMs = Date.now() - began;
-    await waitFor(() => (fleet.servers.scheduler.controller.cache.jobs.get(second.jobId) ? true : undefined), 5_000, 'the job in the scheduler cache');
+    await waitFor(() => (fleet.servers.scheduler.controller.cache.status(second.jobId)?.state === 'succeeded' ? true : undefined), 5_000, 'the job finished in the scheduler cache');
   }, 120_000);
 });

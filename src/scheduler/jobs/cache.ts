@@ -25,6 +25,7 @@ export function holds(shard: ShardRecord): boolean {
 
 /** JobCache holds every live job, the shards the store has written for it, and indexes over them. */
 export class JobCache {
+  /** Live jobs (not finished), whole: status and spec. */
   readonly jobs = new Map<string, Versioned<JobRecord>>();
   /** Written shards of live jobs (a shard not here is pending at attempt 1). */
   private readonly shards = new Map<string, Map<number, Versioned<ShardRecord>>>();
@@ -119,7 +120,13 @@ export class JobCache {
   }
 
   setShard(value: ShardRecord, modRevision: number): void {
+    if (this.finished(value.jobId)) return;
     this.put(value, modRevision, this.store.keys.shard(value.jobId, value.index));
+  }
+
+  /** status is a job's stored status, finished jobs included (`jobs` holds live ones only). */
+  status(jobId: string): JobStatus | undefined {
+    return this.statuses.get(jobId)?.value;
   }
 
   /** shard is a shard's current record: stored, or pending at attempt 1 (mod revision 0) when never written. */
@@ -226,16 +233,24 @@ export class JobCache {
   private join(jobId: string): void {
     const status = this.statuses.get(jobId);
     const spec = this.specs.get(jobId);
-    if (!status || !spec) return;
+    if (!status) return;
+    if (isTerminalJob(status.value.state)) {
+      // A finished job is history: its status stays (for late reports and the finished check);
+      // its spec, shards and indexes go, so memory scales with live jobs, not retention.
+      this.dropShards(jobId);
+      this.specs.delete(jobId);
+      this.jobs.delete(jobId);
+      return;
+    }
+    if (!spec) return;
     const fresh = !this.jobs.has(jobId);
     this.jobs.set(jobId, { key: status.key, value: { ...status.value, spec }, modRevision: status.modRevision });
-    if (fresh && !isTerminalJob(status.value.state)) {
+    if (fresh) {
       const pending = new Set<number>();
       const written = this.shards.get(jobId);
       for (let i = 0; i < status.value.shardCount; i++) if ((written?.get(i)?.value.state ?? 'pending') === 'pending') pending.add(i);
       this.pending.set(jobId, pending);
     }
-    if (isTerminalJob(status.value.state)) this.dropShards(jobId);
     this.dirty.add(jobId);
   }
 

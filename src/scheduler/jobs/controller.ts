@@ -451,7 +451,8 @@ export class JobController {
       plan ??= planFinish(job, Date.now());
       if (!plan) break;
       if (!(await this.commit(version, plan))) break;
-      if (isTerminalJob(this.cache.jobs.get(jobId)?.value.state ?? 'pending')) this.logger.info({ jobId, state: this.cache.jobs.get(jobId)!.value.state, ...this.cache.jobs.get(jobId)!.value.counts }, 'job finished');
+      const now = this.cache.status(jobId);
+      if (now && isTerminalJob(now.state)) this.logger.info({ jobId, state: now.state, ...now.counts }, 'job finished');
     }
     const job = this.cache.jobs.get(jobId)?.value;
     const pending = this.cache.pendingCount(jobId);
