@@ -13,6 +13,8 @@ import type { JobStore } from '../store/job-store.js';
 /** Subscriber receives a job's events in order, each once. */
 export interface Subscriber {
   deliver(event: JobEvent): void;
+  /** pause buffers what the feed delivers until the next catch-up (the watch is being re-established). */
+  pause(): void;
   /** catchUp re-reads from the subscriber's last sequence (after a cancelled watch). */
   catchUp(): void;
 }
@@ -83,6 +85,8 @@ export class EventFeeds {
 
   /** rewatch starts the feed's watch again, retrying while the store is unreachable, then catches every subscriber up. */
   private async rewatch(jobId: string, feed: Feed): Promise<void> {
+    // Events the new watch replays must not run ahead of the read that fills the gap: hold them until the catch-up.
+    for (const s of feed.subscribers) s.pause();
     for (let attempt = 0; this.feeds.get(jobId) === feed; attempt++) {
       try {
         await this.watch(jobId, feed);

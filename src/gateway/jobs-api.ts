@@ -149,6 +149,9 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
     try {
       subscription.leave = await feeds.subscribe(job.value.id, {
         deliver: (event) => (live ? send(event) : buffered.push(event)),
+        pause: () => {
+          live = false;
+        },
         catchUp: () => void catchUp().catch((err: unknown) => finish(err)),
       });
     } catch (err) {
@@ -156,7 +159,11 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
       return;
     }
     if (done) return subscription.leave();
-    await catchUp();
+    try {
+      await catchUp();
+    } catch (err) {
+      finish(err);
+    }
   }
 
 }

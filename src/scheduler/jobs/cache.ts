@@ -305,6 +305,7 @@ export class JobCache {
   }
 
   private forget(jobId: string): void {
+    this.dirty.add(jobId);
     this.dropShards(jobId);
     this.jobs.delete(jobId);
     this.statuses.delete(jobId);

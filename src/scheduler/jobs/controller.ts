@@ -80,8 +80,8 @@ const SAFETY_PASS_MS = 5_000;
 const REPORT_FLUSH_MS = 20;
 /** REPORT_RETRIES: a batch of reports that lost a compare is re-checked and retried this often. */
 const REPORT_RETRIES = 3;
-/** REPORT_GIVE_UP: consecutive failed report flushes after which a batch is dropped (logged). */
-const REPORT_GIVE_UP = 50;
+/** REPORT_MAX_AGE_MS: output that could not be written for this long is dropped (logged); starts never are. */
+const REPORT_MAX_AGE_MS = 60_000;
 /** MAX_LOG_EVENT_BYTES: output chunks are stored in pieces of at most this (a piece and its base64 fit any transaction). */
 const MAX_LOG_EVENT_BYTES = 256 * 1024;
 /** END_RETRIES: an attempt end that lost a compare re-reads the job and tries again this often. */
@@ -97,6 +97,7 @@ interface OutputReport {
   workerId: string;
   ref: ShardRef;
   event: JobEventBody & { kind: 'log' };
+  receivedAtMs: number;
 }
 
 export class JobController {
@@ -130,9 +131,10 @@ export class JobController {
   /** started: the cache and quotas are loaded whole; no pass runs on a half-read store (it would see held GPUs as free). */
   private started = false;
   /** Attempt ends not yet recorded (a lost compare, a store error): retried each pass, acked only once recorded or stale. */
-  private readonly pendingEnds = new Map<string, { workerId: string; ref: ShardRef; end: AttemptEnd; acks: Array<() => void> }>();
-  /** Report batches that could not be written (a store error): put back, retried a few times. */
+  private readonly pendingEnds = new Map<string, { workerId: string; ref: ShardRef; end: AttemptEnd; receivedAtMs: number; acks: Array<() => void> }>();
+  /** Consecutive report flushes that could not write everything (sets the retry backoff). */
   private reportFailures = 0;
+  private retryScheduled = false;
 
   constructor(parts: ControllerParts) {
     ({ store: this.store, cache: this.cache, topology: this.topology, link: this.link, metrics: this.metrics, logger: this.logger, trust: this.trust } = parts);
@@ -247,7 +249,7 @@ export class JobController {
       for (let at = 0; at < chunk.data.length || at === 0; at += MAX_LOG_EVENT_BYTES) {
         const last = at + MAX_LOG_EVENT_BYTES >= chunk.data.length;
         const piece = chunk.data.subarray(at, at + MAX_LOG_EVENT_BYTES);
-        list.push({ workerId, ref, event: { kind: 'log', index: ref.index, attempt: ref.attempt, stream, dataBase64: piece.toString('base64'), truncated: last && chunk.truncated, ...(last && chunk.note && { note: chunk.note }) } });
+        list.push({ workerId, ref, receivedAtMs: Date.now(), event: { kind: 'log', index: ref.index, attempt: ref.attempt, stream, dataBase64: piece.toString('base64'), truncated: last && chunk.truncated, ...(last && chunk.note && { note: chunk.note }) } });
       }
       this.outputs.set(ref.jobId, list);
       this.scheduleFlush();
@@ -265,7 +267,7 @@ export class JobController {
     const key = `${workerId}/${ref.jobId}/${ref.index}/${ref.attempt}`;
     const pending = this.pendingEnds.get(key);
     if (pending) pending.acks.push(ack);
-    else this.pendingEnds.set(key, { workerId, ref, end, acks: [ack] });
+    else this.pendingEnds.set(key, { workerId, ref, end, receivedAtMs: Date.now(), acks: [ack] });
     this.enqueue(() => this.recordEnd(key));
   }
 
@@ -273,13 +275,14 @@ export class JobController {
   private async recordEnd(key: string): Promise<void> {
     const pending = this.pendingEnds.get(key);
     if (!pending) return;
-    const { workerId, ref, end } = pending;
+    const { workerId, ref, end, receivedAtMs } = pending;
     try {
-      // Starts and output gathered before the end are written first, in order.
+      // Starts and output gathered before the end are written first, in order; until they are, the end waits.
       await this.flushReports();
+      if (this.reportsPending(ref, workerId)) return;
       const found = this.current(ref, workerId);
       // The record says truncated when the scheduler dropped output too, whatever the agent says.
-      const recorded = !found || !holds(found.shard.value) || (await this.endAttempt(found.shard.value, workerId, this.output.cutShort(ref) ? { ...end, outputTruncated: true } : end));
+      const recorded = !found || !holds(found.shard.value) || (await this.endAttempt(found.shard.value, workerId, this.output.cutShort(ref) ? { ...end, outputTruncated: true } : end, receivedAtMs));
       if (!recorded) return;
     } catch (err) {
       this.logger.warn({ err, ...ref, workerId }, 'recording an attempt end failed; retrying on the next pass');
@@ -314,17 +317,30 @@ export class JobController {
         this.logger.warn({ err, jobId }, 'writing starts and output failed; retrying');
       }
       if (written || (starts.length === 0 && outputs.length === 0)) continue;
-      // Not written (other writers kept winning, or the store failed): put them back, ahead of newer ones, and try again soon.
-      if (++this.reportFailures > REPORT_GIVE_UP) {
-        this.logger.error({ jobId, starts: starts.length, outputs: outputs.length }, 'dropping starts and output that could not be written after many tries');
-        continue;
-      }
+      // Not written (other writers kept winning, or the store failed): put them back, ahead of newer
+      // ones, and try again soon. Starts are never dropped (metering starts from them); output
+      // waiting longer than REPORT_MAX_AGE_MS is, with a log line.
+      const fresh = outputs.filter((o) => Date.now() - o.receivedAtMs < REPORT_MAX_AGE_MS);
+      if (fresh.length < outputs.length) this.logger.error({ jobId, chunks: outputs.length - fresh.length }, 'dropping output that could not be written for a minute');
       this.starts.set(jobId, [...starts, ...(this.starts.get(jobId) ?? [])]);
-      this.outputs.set(jobId, [...outputs, ...(this.outputs.get(jobId) ?? [])]);
-      setTimeout(() => this.scheduleFlush(), Math.min(2_000, 50 * this.reportFailures)).unref();
+      this.outputs.set(jobId, [...fresh, ...(this.outputs.get(jobId) ?? [])]);
+      this.reportFailures = Math.min(this.reportFailures + 1, 6);
+      if (!this.retryScheduled) {
+        this.retryScheduled = true;
+        setTimeout(() => {
+          this.retryScheduled = false;
+          this.scheduleFlush();
+        }, 50 * 2 ** this.reportFailures).unref();
+      }
       return;
     }
     this.reportFailures = 0;
+  }
+
+  /** reportsPending: starts or output of this attempt are gathered but not written yet. */
+  private reportsPending(ref: ShardRef, workerId: string): boolean {
+    const same = (r: { ref: ShardRef; workerId: string }): boolean => r.workerId === workerId && r.ref.index === ref.index && r.ref.attempt === ref.attempt;
+    return (this.starts.get(ref.jobId) ?? []).some(same) || (this.outputs.get(ref.jobId) ?? []).some(same);
   }
 
   /** writeReports commits one job's starts and output; false when a compare failed (the caller refreshes and retries). */
@@ -397,6 +413,8 @@ export class JobController {
       const shard = entry && this.store.decodeShard(entry);
       if (shard) this.cache.setShard(shard, entry.modRevision);
     }
+    // What another writer did is known now; its watch echo will be skipped as already held.
+    this.kick();
   }
 
   // ---- the scheduling pass ------------------------------------------------------------
@@ -591,6 +609,8 @@ export class JobController {
       return;
     }
     book.reserve(job, ranks.length);
+    // Later jobs of this pass see the gang's GPUs as taken (placeGang tried the ranks on a scratch copy).
+    for (const p of decision.placements) usage.reserve(p, this.askOf(job));
     const now = Date.now();
     const version = this.cache.jobs.get(job.id)!;
     const shards = ranks.map((r, rank) => ({ current: r, next: { ...r.value, state: 'placed' as const, workerId: decision.placements[rank]!.workerId, gpuIndices: decision.placements[rank]!.gpuIndices, placedAtMs: now } }));
@@ -627,13 +647,14 @@ export class JobController {
   // ---- ends of attempts ---------------------------------------------------------------
 
   /** endAttempt commits the rules' plan for an attempt's end; true once recorded (or no longer current), false when others kept winning. */
-  private async endAttempt(shard: ShardRecord, workerId: string, end: AttemptEnd): Promise<boolean> {
+  private async endAttempt(shard: ShardRecord, workerId: string, end: AttemptEnd, endedAtMs = Date.now()): Promise<boolean> {
     const ref = { jobId: shard.jobId, index: shard.index, attempt: shard.attempt };
     for (let attempt = 0; attempt < END_RETRIES; attempt++) {
       const found = this.current(ref, workerId);
       if (!found || !holds(found.shard.value)) return true;
       const job = this.cache.jobs.get(ref.jobId)!;
-      const now = Date.now();
+      // The attempt ended when its report arrived, not when a retry finally recorded it (metering runs to here).
+      const now = endedAtMs;
       const plan =
         job.value.spec.partition.kind === 'gang'
           ? planGangRankEnd(job.value, this.cache.shardsOf(ref.jobId), found.shard, end, now)
