@@ -482,9 +482,9 @@ export class JobController {
   }
 
   /** commit writes a plan against the job as read; on success the cache, the agents and trust hear of it. */
-  private async commit(job: Versioned<JobRecord>, plan: Plan): Promise<boolean> {
-    const now = Date.now();
-    const done = plan.ending.length ? await this.meter.apply({ job, ...plan.change }, plan.ending, now) : await this.store.apply({ job, ...plan.change });
+  private async commit(job: Versioned<JobRecord>, plan: Plan, endedAtMs = Date.now()): Promise<boolean> {
+    // Ending attempts are metered up to the time the plan was made for (the shard records say the same).
+    const done = plan.ending.length ? await this.meter.apply({ job, ...plan.change }, plan.ending, endedAtMs) : await this.store.apply({ job, ...plan.change });
     if (!done) {
       this.cache.markDirty(job.value.id);
       return false;
@@ -659,7 +659,7 @@ export class JobController {
         job.value.spec.partition.kind === 'gang'
           ? planGangRankEnd(job.value, this.cache.shardsOf(ref.jobId), found.shard, end, now)
           : planAttemptEnd(job.value, found.shard, end, now);
-      if (await this.commit(job, plan)) {
+      if (await this.commit(job, plan, now)) {
         await this.settle(ref.jobId);
         this.kick();
         return true;
