@@ -153,6 +153,16 @@ export function isTerminalShard(state: ShardState): boolean {
   return state === 'succeeded' || state === 'failed' || state === 'cancelled';
 }
 
+/** isTerminalJob: a job in these states changes no more. */
+export function isTerminalJob(state: JobState): boolean {
+  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
+}
+
+/** holdsWorker: a shard placed or running on a worker occupies its GPUs and cores there. */
+export function holdsWorker(shard: ShardRecord): boolean {
+  return (shard.state === 'placed' || shard.state === 'running') && shard.workerId !== undefined;
+}
+
 /** ShardCounts: how many of a job's shards are in each state (kept on the job, updated with each change). */
 export type ShardCounts = Record<ShardState, number>;
 

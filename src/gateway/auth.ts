@@ -5,7 +5,8 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { Unauthenticated } from '../common/errors.js';
-import { API_KEY_PREFIX, type JobStore } from '../store/job-store.js';
+import { API_KEY_PREFIX } from '../common/tenant.js';
+import type { JobStore } from '../store/job-store.js';
 
 /**
  * CACHE_TTL_MS: a revoked key is refused at most this long (plus one read) after its deletion —

@@ -72,12 +72,12 @@ export async function startGateway(config: GatewayConfig, store: TopologyStore, 
       this.set(eventStreams);
     },
   });
-  const jobStore = new JobStore(kv, config.etcdPrefix);
-  const trustStore = new TrustStore(kv, config.etcdPrefix);
-  const trustView = await TrustView.start(trustStore);
+  const jobStore = new JobStore(kv, config.etcdPrefix, logger);
+  const trustStore = new TrustStore(kv, config.etcdPrefix, logger);
+  const trustView = await TrustView.start(trustStore, logger);
   registerSupplyMetrics(registry, () => view, () => trustView);
   const auth = new TenantAuth(jobStore);
-  const tenantStore = new TenantStore(kv, config.etcdPrefix);
+  const tenantStore = new TenantStore(kv, config.etcdPrefix, logger);
   // GPU UUIDs and serials go only to callers with a valid API key (tenants, operators' tools).
   const seesDeviceIds = (metadata: grpc.Metadata): Promise<boolean> => (metadata.get('authorization').length === 0 ? Promise.resolve(false) : auth.tenantOf(metadata).then(() => true, () => false));
   const handlers: GatewayServiceHandlers = {

@@ -8,7 +8,7 @@ import type { StreamJobEventsRequest } from '../gen/tessera/v1/StreamJobEventsRe
 import type { StreamJobEventsResponseWire } from '../gen/tessera/v1/StreamJobEventsResponse.js';
 import { FailedPrecondition, InvalidArgument, NotFound, ResourceExhausted } from '../common/errors.js';
 import { isMalformed, toStatus } from '../common/grpc.js';
-import type { JobEvent, JobRecord } from '../common/job.js';
+import { isTerminalJob, type JobEvent, type JobRecord } from '../common/job.js';
 import type { Logger } from '../common/logger.js';
 import { submitRefusal, type TenantQuota } from '../common/quota.js';
 import type { JobStore, Versioned } from '../store/job-store.js';
@@ -72,7 +72,7 @@ export function jobHandlers(store: JobStore, auth: TenantAuth, unary: Unary, opt
     CancelJob: unary('CancelJob', async (request, call) => {
       for (let attempt = 0; attempt < CANCEL_RETRIES; attempt++) {
         const job = await ownJob(call, request.jobId);
-        if (job.value.cancelRequested || ['succeeded', 'failed', 'cancelled'].includes(job.value.state)) return { job: jobToWire(job.value, '') };
+        if (job.value.cancelRequested || isTerminalJob(job.value.state)) return { job: jobToWire(job.value, '') };
         const done = await store.apply({ job, next: { ...job.value, cancelRequested: true }, events: [{ kind: 'job-state', state: job.value.state, message: 'cancel requested' }] });
         if (done !== undefined) return { job: jobToWire(done.job, '') };
         // A busy job's status changes often (starts, output): wait a little, jittered, and read again.

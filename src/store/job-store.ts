@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ResourceExhausted } from '../common/errors.js';
 import { newSecret, sha256Hex } from '../common/secrets.js';
+import { API_KEY_PREFIX, apiKeyRecordSchema, type Tenant } from '../common/tenant.js';
 import {
   emptyCounts,
   jobSpecSchema,
@@ -41,8 +42,6 @@ import { decodeEntry, MAX_TXN_BYTES, MAX_TXN_OPS, type DecodeLog, type Kv, type 
 
 export type { StoredExplanation } from '../common/job.js';
 
-/** API_KEY_PREFIX marks tenant API keys. */
-export const API_KEY_PREFIX = 'tsk_';
 /** MAX_EXPLANATIONS bounds what ExplainPlacement keeps per job. */
 export const MAX_EXPLANATIONS = 20;
 
@@ -51,13 +50,6 @@ export interface Versioned<T> {
   key: string;
   value: T;
   modRevision: number;
-}
-
-/** Tenant is one customer account. */
-export interface Tenant {
-  id: string;
-  name: string;
-  createdAtMs: number;
 }
 
 /** Write is one conditional put: `expect` is the mod revision read (0: must not exist). */
@@ -81,8 +73,6 @@ export interface JobChange {
   durable?: Array<Write<unknown>>;
 }
 
-const tenantSchema: z.ZodType<Tenant, z.ZodTypeDef, unknown> = z.object({ id: z.string(), name: z.string(), createdAtMs: z.number() });
-const apiKeyRecordSchema = z.object({ tenantId: z.string() });
 const explanationsSchema = z.array(storedExplanationSchema);
 
 /** JobStore reads and writes jobs on a Kv. */
@@ -109,11 +99,6 @@ export class JobStore {
     });
     if (!succeeded) throw new Error('tenant id collision; try again');
     return { tenant, apiKey };
-  }
-
-  async getTenant(tenantId: string): Promise<Tenant | undefined> {
-    const entry = await this.kv.get(this.keys.tenant(tenantId));
-    return entry && decodeEntry(tenantSchema, entry, this.log);
   }
 
   /** tenantOfApiKey resolves an API key to its tenant id. */

@@ -12,12 +12,13 @@
  * Keys come from Keys; every value is decoded through its schema, and a corrupt one is logged
  * and skipped.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { NotFound, InvalidArgument } from '../common/errors.js';
 import { tenantQuotaSchema, type TenantQuota } from '../common/quota.js';
 import { newSecret, sha256Hex } from '../common/secrets.js';
 import { usageDaySchema, type UsageDay } from '../common/usage.js';
-import { API_KEY_PREFIX, type Tenant, type Versioned } from './job-store.js';
+import { API_KEY_PREFIX, apiKeyRecordSchema, tenantSchema, type ApiKeyRecord, type Tenant } from '../common/tenant.js';
+import type { Versioned } from './job-store.js';
 import { DEFAULT_ROOT, Keys } from './keys.js';
 import { decodeEntry, parseJson, type DecodeLog, type Kv, type KvEntry } from './kv.js';
 
@@ -31,23 +32,6 @@ export interface ApiKeyInfo {
   tenantId: string;
   createdAtMs?: number;
 }
-
-/** ApiKeyRecord is api-keys/<sha256 of key>; keys made before key listing have no createdAtMs. */
-export interface ApiKeyRecord {
-  tenantId: string;
-  createdAtMs?: number;
-}
-
-export const tenantSchema: z.ZodType<Tenant, z.ZodTypeDef, unknown> = z.object({
-  id: z.string().min(1),
-  name: z.string(),
-  createdAtMs: z.number(),
-});
-
-export const apiKeyRecordSchema: z.ZodType<ApiKeyRecord, z.ZodTypeDef, unknown> = z.object({
-  tenantId: z.string().min(1),
-  createdAtMs: z.number().optional(),
-});
 
 /** TenantStore reads and writes tenants' keys, quotas and usage. */
 export class TenantStore {

@@ -2,9 +2,8 @@
  * trust-view: a mirror of every trust record, for /metrics, the fleet summary, the gateway and
  * the scheduler's placement.
  */
-import { trustRecordSchema, type TrustRecord } from '../common/trust.js';
+import type { TrustRecord } from '../common/trust.js';
 import type { Logger } from '../common/logger.js';
-import { decodeEntry } from './kv.js';
 import { Mirror } from './mirror.js';
 import type { TrustStore } from './trust-store.js';
 
@@ -16,8 +15,8 @@ export class TrustView {
   static async start(store: TrustStore, logger?: Logger, onChange?: () => void): Promise<TrustView> {
     const view = new TrustView();
     const prefix = store.trustPrefix();
-    // A corrupt record is skipped (and logged); the worker then counts as unverified.
-    view.mirror = await Mirror.start(store.kv, prefix, (entry) => decodeEntry(trustRecordSchema, entry, logger), {
+    // A corrupt record is skipped (and logged by the store); the worker then counts as unverified.
+    view.mirror = await Mirror.start(store.kv, prefix, store.decodeTrust, {
       put: (_key, record, entry) => {
         view.set(record, entry.modRevision);
         if (view.mirror) onChange?.();

@@ -4,7 +4,8 @@ import { trustRecordSchema, type TrustRecord } from '../../src/common/trust.js';
 import { usageDaySchema, type UsageDay } from '../../src/common/usage.js';
 import { JobStore } from '../../src/store/job-store.js';
 import { MemoryKv } from '../../src/store/kv-memory.js';
-import { apiKeyRecordSchema, tenantSchema, TenantStore } from '../../src/store/tenant-store.js';
+import { apiKeyRecordSchema, tenantSchema } from '../../src/common/tenant.js';
+import { TenantStore } from '../../src/store/tenant-store.js';
 import { deviceIdHolderSchema, TrustStore } from '../../src/store/trust-store.js';
 
 const ROOT = '/tessera/test/';

@@ -7,7 +7,7 @@
  * scheduler harness checks its plans.
  */
 import type { AttemptEnd, ShardRef } from '../../common/attempt.js';
-import { isTerminalShard, type JobEventBody, type JobRecord, type JobState, type ShardRecord } from '../../common/job.js';
+import { holdsWorker, isTerminalJob, isTerminalShard, type JobEventBody, type JobRecord, type JobState, type ShardRecord } from '../../common/job.js';
 import { MAX_TXN_BYTES } from '../../store/kv.js';
 import type { JobChange, Versioned } from '../../store/job-store.js';
 import { describe, nextAttempt, resultEvent, retryable, succeeded, withEnd } from './outcome.js';
@@ -25,8 +25,6 @@ export interface Plan {
 
 /** BATCH_SHARDS: shard transitions per transaction (a record, a shard key and an event each, under etcd's 128 operations). */
 export const BATCH_SHARDS = 60;
-
-const active = (s: ShardRecord): boolean => s.state === 'placed' || s.state === 'running';
 
 export function shardEvent(shard: ShardRecord, message: string): JobEventBody {
   return { kind: 'shard-state', index: shard.index, attempt: shard.attempt, state: shard.state, ...(shard.workerId && { workerId: shard.workerId }), message };
@@ -85,7 +83,7 @@ export function planGangRankEnd(job: JobRecord, ranks: Array<Versioned<ShardReco
   }
   const reason = `rank ${s.index} ${end.lost ? 'lost' : 'failed'}: ${describe(end)}`;
   const cancels = ranks
-    .filter((r) => r.value.index !== s.index && active(r.value) && r.value.workerId)
+    .filter((r) => r.value.index !== s.index && holdsWorker(r.value))
     .map((r) => ({ workerId: r.value.workerId!, ref: { jobId: job.id, index: r.value.index, attempt: r.value.attempt }, reason: `gang stopped: ${reason}` }));
   const ending = ranks.map((r) => r.value);
   if (retryable(job, s, end)) {
@@ -141,14 +139,14 @@ export function planCancel(job: JobRecord, pending: Array<Versioned<ShardRecord>
   const shards = pending.slice(0, BATCH_SHARDS).map((current) => ({ current, next: withEnd(current.value, { cancelled: true }, 'cancelled', nowMs) }));
   return {
     change: { shards, events: shards.map((s) => resultEvent(s.next)) },
-    cancels: holding.filter((s) => active(s) && s.workerId).map((s) => ({ workerId: s.workerId!, ref: { jobId: job.id, index: s.index, attempt: s.attempt }, reason: 'job cancelled' })),
+    cancels: holding.filter(holdsWorker).map((s) => ({ workerId: s.workerId!, ref: { jobId: job.id, index: s.index, attempt: s.attempt }, reason: 'job cancelled' })),
     ending: [],
   };
 }
 
 /** planFinish: every shard is final (and a gang's results are written): the job's final state and summary, from its counts. */
 export function planFinish(job: JobRecord, nowMs: number): Plan | undefined {
-  if (isTerminalJobState(job.state)) return undefined;
+  if (isTerminalJob(job.state)) return undefined;
   const { succeeded: ok, failed, cancelled } = job.counts;
   if (ok + failed + cancelled < job.shardCount) return undefined;
   // A gang's results are still being written (planGangResults) until all are.
@@ -161,8 +159,4 @@ export function planFinish(job: JobRecord, nowMs: number): Plan | undefined {
     cancels: [],
     ending: [],
   };
-}
-
-function isTerminalJobState(state: JobState): boolean {
-  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
 }

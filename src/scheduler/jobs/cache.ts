@@ -6,22 +6,12 @@
  * Kept indexed for the controller, so nothing scans every shard: the shards each worker holds,
  * the pending shards of each job, and which jobs changed since the last pass (dirty).
  */
-import { pendingShard, type JobRecord, type JobSpec, type JobStatus, type ShardRecord } from '../../common/job.js';
+import { holdsWorker as holds, isTerminalJob, pendingShard, type JobRecord, type JobSpec, type JobStatus, type ShardRecord } from '../../common/job.js';
 import type { DecodeLog } from '../../store/kv.js';
 import type { JobStore, Versioned } from '../../store/job-store.js';
 import { Mirror } from '../../store/mirror.js';
 import { NO_USAGE, type NodeUsage, type UsageView } from '../placement/types.js';
 
-
-/** isTerminalJob: a job in these states changes no more. */
-export function isTerminalJob(state: JobRecord['state']): boolean {
-  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
-}
-
-/** holds: a shard in these states occupies its worker's GPUs. */
-export function holds(shard: ShardRecord): boolean {
-  return (shard.state === 'placed' || shard.state === 'running') && shard.workerId !== undefined;
-}
 
 /** JobCache holds every live job, the shards the store has written for it, and indexes over them. */
 export class JobCache {

@@ -12,7 +12,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { AttemptEnd, ShardRef } from '../../common/attempt.js';
-import { isTerminalShard, type JobEventBody, type JobRecord, type ShardRecord } from '../../common/job.js';
+import { holdsWorker as holds, isTerminalJob, isTerminalShard, type JobEventBody, type JobRecord, type ShardRecord } from '../../common/job.js';
 import type { Logger } from '../../common/logger.js';
 import { MAX_TXN_BYTES, MAX_TXN_OPS } from '../../store/kv.js';
 import type { JobStore, StoredExplanation, Versioned } from '../../store/job-store.js';
@@ -25,7 +25,7 @@ import { newPlacementStack } from '../placement/stack.js';
 import type { Explanation, Placement, ShardAsk } from '../placement/types.js';
 import { UsageOverlay, type UsageTable } from '../placement/usage.js';
 import { BATCH_SHARDS, planAttemptEnd, planCancel, planFinish, planGangRankEnd, planGangResults, shardEvent, type Plan } from './attempt-end.js';
-import { holds, isTerminalJob, type JobCache } from './cache.js';
+import type { JobCache } from './cache.js';
 import { shardEnv, type GangLayout } from './env.js';
 import { UsageMeter, type MeterMetrics } from './meter.js';
 import { QuotaGate, type QuotaBook } from './quota-gate.js';
